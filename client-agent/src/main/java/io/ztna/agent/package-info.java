@@ -1,0 +1,2 @@
+/** The client agent daemon that steers app traffic from the user's device into the tunnel. */
+package io.ztna.agent;

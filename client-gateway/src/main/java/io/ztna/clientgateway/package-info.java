@@ -1,0 +1,2 @@
+/** The client gateway daemon that terminates agent tunnels and decides every flow. */
+package io.ztna.clientgateway;

@@ -1,0 +1,2 @@
+/** The all-in-one lab that runs every tier on loopback. */
+package io.ztna.lab;
