@@ -1,0 +1,241 @@
+package io.ztna.proto.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.mux.Stream;
+import io.ztna.proto.mux.StreamListener;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins a TCP socket to a tunnel stream, in both directions.
+ *
+ * <p>Socket to stream: the socket is read only while the stream is writable (auto-read off), so
+ * a slow tunnel stops the reads. Socket EOF becomes FIN; an abrupt close or error becomes RESET
+ * with {@code resetCode}.
+ *
+ * <p>Stream to socket: each buffer is written as received and its credit returned once the
+ * kernel took it, so at most one stream window waits here for a slow socket. FIN shuts the
+ * socket's output after the last write; RESET closes it with SO_LINGER 0, so the peer sees a
+ * TCP reset.
+ *
+ * <p>Socket-side state is confined to the socket's event loop; stream events are moved there.
+ * Buffers are passed on, never copied.
+ */
+public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
+        implements StreamListener {
+
+    private static final Logger log = LoggerFactory.getLogger(SocketStreamRelay.class);
+
+    private final Channel socket;
+    private final Stream stream;
+    private final ErrorCode resetCode;
+    private final Promise<RelaySummary> done;
+    private long bytesFromSocket;
+    private long bytesToSocket;
+    private boolean inputDone;
+    private boolean outputDone;
+    private boolean waitingForStream;
+    private boolean finished;
+    private ChannelFuture lastWrite;
+
+    private SocketStreamRelay(Channel socket, Stream stream, ErrorCode resetCode) {
+        this.socket = socket;
+        this.stream = stream;
+        this.resetCode = resetCode;
+        this.done = socket.eventLoop().newPromise();
+    }
+
+    /**
+     * Starts relaying between a connected socket and a stream this side opened.
+     *
+     * @param resetCode code sent on the stream when the socket closes abruptly
+     */
+    public static SocketStreamRelay forOpenedStream(
+            Channel socket, Stream stream, ErrorCode resetCode) {
+        SocketStreamRelay relay = install(socket, stream, resetCode);
+        stream.listen(relay);
+        return relay;
+    }
+
+    /** Starts relaying between a connected socket and a stream the peer opened, accepting it. */
+    public static SocketStreamRelay forAcceptedStream(
+            Channel socket, Stream stream, ErrorCode resetCode) {
+        SocketStreamRelay relay = install(socket, stream, resetCode);
+        stream.accept(relay);
+        return relay;
+    }
+
+    private static SocketStreamRelay install(Channel socket, Stream stream, ErrorCode code) {
+        SocketStreamRelay relay = new SocketStreamRelay(socket, stream, code);
+        socket.config().setAutoRead(false);
+        socket.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        socket.pipeline().addLast(relay);
+        socket.read();
+        return relay;
+    }
+
+    /** Completes when the socket closed, with the byte counts and how the flow ended. */
+    public Future<RelaySummary> completion() {
+        return done;
+    }
+
+    // Socket side, on the socket's event loop.
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf data)) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        bytesFromSocket += data.readableBytes();
+        stream.write(data);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (inputDone || finished) {
+            return;
+        }
+        if (stream.isWritable()) {
+            ctx.read();
+        } else {
+            waitingForStream = true;
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputDone = true;
+            stream.fin();
+            closeIfDone();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("{} relay socket error: flow={} error={}",
+                    socket.id().asShortText(), stream.metadata().flowId(), cause.toString());
+        } else {
+            log.warn("{} relay failed: flow={}", socket.id().asShortText(),
+                    stream.metadata().flowId(), cause);
+        }
+        abort(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!finished) {
+            abort("connection closed");
+        }
+    }
+
+    private void abort(String reason) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        stream.reset(resetCode, reason);
+        socket.close();
+        done.trySuccess(new RelaySummary(bytesFromSocket, bytesToSocket, resetCode + ": " + reason));
+    }
+
+    private void closeIfDone() {
+        if (inputDone && outputDone && !finished) {
+            finished = true;
+            socket.close();
+            done.trySuccess(new RelaySummary(bytesFromSocket, bytesToSocket, "closed"));
+        }
+    }
+
+    // Stream side: called on the tunnel's event loop, moved to the socket's.
+
+    @Override
+    public void onData(Stream stream, ByteBuf data) {
+        onSocketLoop(() -> {
+            int length = data.readableBytes();
+            if (finished) {
+                data.release();
+                stream.consumed(length);
+                return;
+            }
+            bytesToSocket += length;
+            lastWrite = socket.writeAndFlush(data);
+            lastWrite.addListener(f -> stream.consumed(length));
+        });
+    }
+
+    @Override
+    public void onFin(Stream stream) {
+        onSocketLoop(() -> {
+            if (finished) {
+                return;
+            }
+            ChannelFuture previous = lastWrite;
+            if (previous == null || previous.isDone()) {
+                shutdownOutput();
+            } else {
+                previous.addListener(f -> shutdownOutput());
+            }
+        });
+    }
+
+    private void shutdownOutput() {
+        if (finished) {
+            return;
+        }
+        ((DuplexChannel) socket).shutdownOutput().addListener(f -> {
+            outputDone = true;
+            closeIfDone();
+        });
+    }
+
+    @Override
+    public void onReset(Stream stream, ErrorCode code, String reason) {
+        onSocketLoop(() -> {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            log.debug("{} relay reset by tunnel: flow={} code={} reason={}",
+                    socket.id().asShortText(), stream.metadata().flowId(), code, reason);
+            if (socket.isActive()) {
+                socket.config().setOption(ChannelOption.SO_LINGER, 0);
+            }
+            socket.close();
+            done.trySuccess(new RelaySummary(bytesFromSocket, bytesToSocket, code + ": " + reason));
+        });
+    }
+
+    @Override
+    public void onWritable(Stream stream) {
+        onSocketLoop(() -> {
+            if (waitingForStream && !finished && !inputDone) {
+                waitingForStream = false;
+                socket.read();
+            }
+        });
+    }
+
+    private void onSocketLoop(Runnable task) {
+        if (socket.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            socket.eventLoop().execute(task);
+        }
+    }
+}
