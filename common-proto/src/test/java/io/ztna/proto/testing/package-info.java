@@ -1,0 +1,2 @@
+/** Test fixtures shared with other modules through the common-proto test-jar. */
+package io.ztna.proto.testing;
