@@ -1,0 +1,22 @@
+package io.ztna.clientgateway.policy;
+
+import java.util.List;
+
+/**
+ * Whether one flow may proceed.
+ *
+ * @param allowed true when policy allows the flow
+ * @param app name of the app that covers the destination, or null when none does
+ * @param publishers publishers assigned to that app, in config order
+ * @param reason why a flow was denied, naming the rule; "allowed by RULE" otherwise
+ */
+public record AccessDecision(boolean allowed, String app, List<String> publishers, String reason) {
+
+    public static AccessDecision allow(String app, List<String> publishers, String rule) {
+        return new AccessDecision(true, app, List.copyOf(publishers), "allowed by rule " + rule);
+    }
+
+    public static AccessDecision deny(String app, String reason) {
+        return new AccessDecision(false, app, List.of(), reason);
+    }
+}

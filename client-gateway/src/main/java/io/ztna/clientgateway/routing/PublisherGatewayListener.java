@@ -1,0 +1,63 @@
+package io.ztna.clientgateway.routing;
+
+import io.ztna.proto.control.ControlCodec;
+import io.ztna.proto.control.ControlMessage;
+import io.ztna.proto.control.PresenceMessage;
+import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.frame.OpenResult;
+import io.ztna.proto.mux.Stream;
+import io.ztna.proto.mux.Tunnel;
+import io.ztna.proto.mux.TunnelListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Events of a tunnel to a publisher gateway: presence feeds the {@link PublisherDirectory}. */
+public final class PublisherGatewayListener implements TunnelListener {
+
+    private static final Logger log = LoggerFactory.getLogger(PublisherGatewayListener.class);
+
+    private final PublisherDirectory directory;
+    private final String gatewayId;
+
+    public PublisherGatewayListener(PublisherDirectory directory, String gatewayId) {
+        this.directory = directory;
+        this.gatewayId = gatewayId;
+    }
+
+    @Override
+    public void onControl(Tunnel tunnel, String json) {
+        ControlMessage message;
+        try {
+            message = ControlCodec.decode(json);
+        } catch (IllegalArgumentException e) {
+            log.warn("{} control message rejected: publisherGateway={} error={}",
+                    tunnel.channel().id().asShortText(), gatewayId, e.getMessage());
+            return;
+        }
+        if (message instanceof PresenceMessage presence) {
+            directory.apply(tunnel, presence);
+            log.info("{} publisher presence: publisherGateway={} snapshot={} publishers={}",
+                    tunnel.channel().id().asShortText(), gatewayId, presence.snapshot(),
+                    presence.publishers());
+        } else {
+            log.warn("{} unexpected control message: publisherGateway={} type={}",
+                    tunnel.channel().id().asShortText(), gatewayId,
+                    message.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void onStreamOpened(Tunnel tunnel, Stream stream) {
+        stream.reject(OpenResult.DENIED_BY_POLICY, "publisher gateways cannot open flows");
+    }
+
+    @Override
+    public void onGoAway(Tunnel tunnel, ErrorCode code, String reason) {
+        directory.remove(tunnel);
+    }
+
+    @Override
+    public void onClosed(Tunnel tunnel, String reason) {
+        directory.remove(tunnel);
+    }
+}

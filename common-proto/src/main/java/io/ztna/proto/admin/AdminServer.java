@@ -1,0 +1,150 @@
+package io.ztna.proto.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.ztna.proto.transport.Transports;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Serves {@code /healthz} (the process answers), {@code /readyz} (200 only while the daemon can
+ * carry traffic, 503 otherwise) and {@code /status} (JSON from the daemon) over plain HTTP.
+ * Bind it to loopback unless a firewall guards the address: it has no authentication.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+    private static final int MAX_REQUEST_BYTES = 8 * 1024;
+
+    private final InetSocketAddress bindAddress;
+    private final BooleanSupplier ready;
+    private final Supplier<Object> status;
+    private Channel serverChannel;
+
+    /**
+     * @param ready whether the daemon can carry traffic now
+     * @param status a Jackson-serialisable snapshot of the daemon's state
+     */
+    public AdminServer(InetSocketAddress bindAddress, BooleanSupplier ready,
+            Supplier<Object> status) {
+        this.bindAddress = bindAddress;
+        this.ready = ready;
+        this.status = status;
+    }
+
+    /** Binds on {@code group}, blocking until the socket is bound. */
+    public AdminServer start(EventLoopGroup group) throws InterruptedException {
+        serverChannel = new ServerBootstrap()
+                .group(group)
+                .channel(Transports.serverChannel())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(),
+                                new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler());
+                    }
+                })
+                .bind(bindAddress).sync().channel();
+        return this;
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            String path = request.uri();
+            int query = path.indexOf('?');
+            if (query >= 0) {
+                path = path.substring(0, query);
+            }
+            FullHttpResponse response;
+            if (!request.decoderResult().isSuccess()) {
+                response = text(HttpResponseStatus.BAD_REQUEST, "invalid request\n");
+            } else if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+                response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET is served\n");
+            } else {
+                response = switch (path) {
+                    case "/healthz" -> text(HttpResponseStatus.OK, "ok\n");
+                    case "/readyz" -> ready.getAsBoolean()
+                            ? text(HttpResponseStatus.OK, "ready\n")
+                            : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
+                    case "/status" -> json(status.get());
+                    default -> text(HttpResponseStatus.NOT_FOUND,
+                            "not found: " + path + " (expected /healthz, /readyz or /status)\n");
+                };
+            }
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+            if (keepAlive) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                ctx.writeAndFlush(response);
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String body) {
+        return response(status, "text/plain; charset=utf-8",
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    }
+
+    private static FullHttpResponse json(Object value) {
+        try {
+            return response(HttpResponseStatus.OK, "application/json",
+                    Unpooled.wrappedBuffer(JSON.writeValueAsBytes(value)));
+        } catch (JsonProcessingException e) {
+            return text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "status not serialisable: " + e.getOriginalMessage() + "\n");
+        }
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String type, ByteBuf body) {
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        return response;
+    }
+}

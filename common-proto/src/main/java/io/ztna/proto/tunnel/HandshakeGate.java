@@ -1,0 +1,104 @@
+package io.ztna.proto.tunnel;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.Promise;
+import io.ztna.proto.mux.Tunnel;
+import io.ztna.proto.mux.TunnelListener;
+import io.ztna.proto.mux.TunnelOptions;
+import io.ztna.proto.tls.PeerIdentity;
+import io.ztna.proto.tls.SpiffeId;
+import io.ztna.proto.tls.TlsContexts;
+import java.net.SocketAddress;
+import java.security.cert.CertificateException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Waits for the TLS handshake, then replaces itself with the frame codec and a {@link Tunnel}
+ * whose listener is made for the proven peer identity. Handshake failures close the channel;
+ * the trust manager has already logged role and trust-domain rejections.
+ */
+final class HandshakeGate extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(HandshakeGate.class);
+
+    private final boolean initiator;
+    private final TunnelOptions options;
+    private final TunnelListenerFactory factory;
+    private final Promise<Tunnel> result;
+    private final SocketAddress remote;
+
+    HandshakeGate(boolean initiator, TunnelOptions options, TunnelListenerFactory factory,
+            Promise<Tunnel> result, SocketAddress remote) {
+        this.initiator = initiator;
+        this.options = options;
+        this.factory = factory;
+        this.result = result;
+        this.remote = remote;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (!(evt instanceof SslHandshakeCompletionEvent done)) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        String channelId = ctx.channel().id().asShortText();
+        if (!done.isSuccess()) {
+            log.info("{} TLS handshake failed: peer={} error={}",
+                    channelId, remote, rootMessage(done.cause()));
+            fail(ctx, done.cause());
+            return;
+        }
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        String alpn = ssl.applicationProtocol();
+        if (!TlsContexts.ALPN_PROTOCOL.equals(alpn)) {
+            log.warn("{} tunnel rejected: peer={} alpn={} expected={}",
+                    channelId, remote, alpn, TlsContexts.ALPN_PROTOCOL);
+            fail(ctx, new IllegalStateException("ALPN protocol " + alpn));
+            return;
+        }
+        SpiffeId peer;
+        try {
+            peer = PeerIdentity.of(ssl.engine().getSession());
+        } catch (CertificateException e) {
+            log.warn("{} tunnel rejected: peer={} error={}", channelId, remote, e.getMessage());
+            fail(ctx, e);
+            return;
+        }
+        ctx.pipeline().remove(this);
+        TunnelListener listener = factory.create(peer, ctx.channel());
+        Tunnel tunnel = new Tunnel(ctx.channel(), initiator, options, listener, peer.toString());
+        tunnel.install();
+        result.trySuccess(tunnel);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{} connection failed before the tunnel was up: peer={} error={}",
+                ctx.channel().id().asShortText(), remote, rootMessage(cause));
+        fail(ctx, cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        result.tryFailure(new IllegalStateException("connection closed during the TLS handshake"));
+        ctx.fireChannelInactive();
+    }
+
+    private void fail(ChannelHandlerContext ctx, Throwable cause) {
+        result.tryFailure(cause);
+        ctx.close();
+    }
+
+    static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+}

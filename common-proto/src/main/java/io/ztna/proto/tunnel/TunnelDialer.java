@@ -1,0 +1,159 @@
+package io.ztna.proto.tunnel;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.Promise;
+import io.ztna.proto.mux.Tunnel;
+import io.ztna.proto.mux.TunnelOptions;
+import io.ztna.proto.tls.TlsHandlers;
+import io.ztna.proto.transport.Transports;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one tunnel to one address up: dials, and after a failure or a loss dials again with
+ * {@link Backoff}. The backoff restarts once a tunnel completed its HELLO exchange.
+ *
+ * <p>State is confined to one event loop of the group.
+ */
+public final class TunnelDialer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TunnelDialer.class);
+    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
+    private final EventLoop loop;
+    private final EventLoopGroup group;
+    private final InetSocketAddress target;
+    private final SslContext sslContext;
+    private final TunnelOptions options;
+    private final TunnelListenerFactory factory;
+    private final Backoff backoff;
+    private final Consumer<Tunnel> onReady;
+    private volatile Tunnel current;
+    private volatile boolean closed;
+    private Channel channel;
+
+    /**
+     * @param onReady called on the tunnel's event loop each time a tunnel becomes ready
+     */
+    public TunnelDialer(EventLoopGroup group, InetSocketAddress target, SslContext sslContext,
+            TunnelOptions options, TunnelListenerFactory factory, Backoff backoff,
+            Consumer<Tunnel> onReady) {
+        this.group = group;
+        this.loop = group.next();
+        this.target = target;
+        this.sslContext = sslContext;
+        this.options = options;
+        this.factory = factory;
+        this.backoff = backoff;
+        this.onReady = onReady;
+    }
+
+    public InetSocketAddress target() {
+        return target;
+    }
+
+    /** The ready tunnel, or null while none is up. */
+    public Tunnel current() {
+        Tunnel tunnel = current;
+        return tunnel != null && tunnel.isActive() ? tunnel : null;
+    }
+
+    public void start() {
+        loop.execute(this::dial);
+    }
+
+    private void dial() {
+        if (closed) {
+            return;
+        }
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(Transports.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        Promise<Tunnel> tunnel = ch.eventLoop().newPromise();
+                        tunnel.addListener(f -> {
+                            if (f.isSuccess()) {
+                                watch((Tunnel) f.getNow());
+                            }
+                        });
+                        ch.pipeline().addLast(TlsHandlers.forDial(sslContext, ch, target));
+                        ch.pipeline().addLast(
+                                new HandshakeGate(true, options, factory, tunnel, target));
+                    }
+                });
+        TunnelChannels.configure(bootstrap);
+        ChannelFuture connect = bootstrap.connect(target);
+        channel = connect.channel();
+        channel.closeFuture().addListener(f -> loop.execute(() -> lost(connect.channel())));
+    }
+
+    private void watch(Tunnel tunnel) {
+        tunnel.readyFuture().addListener(f -> {
+            if (!f.isSuccess()) {
+                return;
+            }
+            if (closed) {
+                tunnel.shutdownGracefully("dialer closed");
+                return;
+            }
+            backoff.reset();
+            current = tunnel;
+            log.info("{} tunnel up: peer={} address={}",
+                    tunnel.channel().id().asShortText(), tunnel.peer(), target);
+            onReady.accept(tunnel);
+        });
+    }
+
+    private void lost(Channel lostChannel) {
+        if (lostChannel != channel) {
+            return;
+        }
+        Tunnel lostTunnel = current;
+        current = null;
+        if (closed) {
+            return;
+        }
+        long delay = backoff.nextDelayMillis();
+        int attempt = backoff.attempts();
+        if (lostTunnel != null) {
+            log.warn("tunnel down: peer={} address={} retryInMillis={}",
+                    lostTunnel.peer(), target, delay);
+        } else if (attempt == 1 || attempt % 10 == 0) {
+            log.warn("tunnel connect failed: address={} attempt={} retryInMillis={}",
+                    target, attempt, delay);
+        } else {
+            log.debug("tunnel connect failed: address={} attempt={} retryInMillis={}",
+                    target, attempt, delay);
+        }
+        loop.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops reconnecting and drains the current tunnel with GOAWAY. */
+    @Override
+    public void close() {
+        closed = true;
+        Tunnel tunnel = current;
+        if (tunnel != null) {
+            tunnel.shutdownGracefully("shutting down");
+        } else if (channel != null) {
+            channel.close();
+        }
+    }
+
+    EventLoopGroup group() {
+        return group;
+    }
+}

@@ -1,0 +1,82 @@
+package io.ztna.publishergateway;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.ztna.proto.mux.TunnelListener;
+import io.ztna.proto.mux.TunnelOptions;
+import io.ztna.proto.tls.PeerRole;
+import io.ztna.proto.tls.SpiffeId;
+import io.ztna.proto.tls.TlsConfig;
+import io.ztna.proto.tls.TlsContexts;
+import io.ztna.proto.transport.Transports;
+import io.ztna.proto.tunnel.TunnelAcceptor;
+import java.net.InetSocketAddress;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The publisher gateway: accepts tunnels from publishers and from client gateways on one
+ * address, tells client gateways which publishers are connected, and joins each flow a client
+ * gateway opens to the named publisher.
+ */
+public final class PublisherGateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PublisherGateway.class);
+
+    private final PublisherGatewayConfig config;
+    private final EventLoopGroup group;
+    private final PublisherRegistry registry;
+    private TunnelAcceptor acceptor;
+
+    public PublisherGateway(PublisherGatewayConfig config) {
+        this.config = config;
+        this.group = Transports.newGroup(config.threads());
+        this.registry = new PublisherRegistry(config.id());
+    }
+
+    /** Binds the listener; returns once it accepts connections. */
+    public PublisherGateway start() throws SSLException, InterruptedException {
+        TlsConfig tls = config.tls();
+        SslContext ssl = TlsContexts.server(
+                tls, EnumSet.of(PeerRole.PUBLISHER, PeerRole.CLIENT_GATEWAY));
+        acceptor = new TunnelAcceptor(group, config.listen(), ssl, config.tunnelOptions(),
+                this::listenerFor).bind();
+        log.info("publisher gateway started: id={} listen={} transport={} tls={}", config.id(),
+                acceptor.localAddress(), Transports.name(), TlsContexts.provider());
+        return this;
+    }
+
+    private TunnelListener listenerFor(SpiffeId peer, Channel channel) {
+        if (peer.role() == PeerRole.PUBLISHER) {
+            return new PublisherTunnelListener(registry, peer.name());
+        }
+        return new ClientGatewayTunnelListener(registry, peer.name());
+    }
+
+    public InetSocketAddress localAddress() {
+        return acceptor.localAddress();
+    }
+
+    /** Ids of the publishers connected now. */
+    public List<String> connectedPublishers() {
+        return registry.publisherIds();
+    }
+
+    public int clientGatewayCount() {
+        return registry.clientGatewayCount();
+    }
+
+    @Override
+    public void close() {
+        log.info("publisher gateway stopping: id={}", config.id());
+        if (acceptor != null) {
+            acceptor.close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

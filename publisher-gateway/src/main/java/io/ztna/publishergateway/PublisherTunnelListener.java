@@ -1,0 +1,49 @@
+package io.ztna.publishergateway;
+
+import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.frame.OpenResult;
+import io.ztna.proto.mux.Stream;
+import io.ztna.proto.mux.Tunnel;
+import io.ztna.proto.mux.TunnelListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Events of one publisher's tunnel: registers it while up. Publishers never open streams. */
+final class PublisherTunnelListener implements TunnelListener {
+
+    private static final Logger log = LoggerFactory.getLogger(PublisherTunnelListener.class);
+
+    private final PublisherRegistry registry;
+    private final String publisherId;
+
+    PublisherTunnelListener(PublisherRegistry registry, String publisherId) {
+        this.registry = registry;
+        this.publisherId = publisherId;
+    }
+
+    @Override
+    public void onReady(Tunnel tunnel) {
+        log.info("{} publisher connected: publisher={} address={}",
+                tunnel.channel().id().asShortText(), publisherId, tunnel.channel().remoteAddress());
+        registry.publisherUp(publisherId, tunnel);
+    }
+
+    @Override
+    public void onStreamOpened(Tunnel tunnel, Stream stream) {
+        log.warn("{} stream rejected: publisher={} stream={} reason=\"publishers cannot open flows\"",
+                tunnel.channel().id().asShortText(), publisherId, stream.id());
+        stream.reject(OpenResult.DENIED_BY_POLICY, "publishers cannot open flows");
+    }
+
+    @Override
+    public void onGoAway(Tunnel tunnel, ErrorCode code, String reason) {
+        registry.publisherDraining(publisherId, tunnel);
+    }
+
+    @Override
+    public void onClosed(Tunnel tunnel, String reason) {
+        log.info("{} publisher disconnected: publisher={} reason={}",
+                tunnel.channel().id().asShortText(), publisherId, reason);
+        registry.publisherDown(publisherId, tunnel);
+    }
+}

@@ -1,0 +1,103 @@
+package io.ztna.publisher;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.frame.FlowMetadata;
+import io.ztna.proto.frame.OpenResult;
+import io.ztna.proto.frame.Protocol;
+import io.ztna.proto.mux.Stream;
+import io.ztna.proto.mux.Tunnel;
+import io.ztna.proto.mux.TunnelListener;
+import io.ztna.proto.relay.SocketStreamRelay;
+import io.ztna.proto.transport.Transports;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the flows a publisher gateway opens on one tunnel: checks the destination against the
+ * publisher's scope, resolves it, connects to the app and relays. The open result tells the
+ * client exactly why a flow failed (refused, unreachable, timed out, DNS failure, out of scope).
+ * App sockets use the tunnel's event loop, so a flow's two sides never cross threads.
+ */
+final class AppConnector implements TunnelListener {
+
+    private static final Logger log = LoggerFactory.getLogger(AppConnector.class);
+
+    private final String publisherId;
+    private final PublisherScope scope;
+    private final AppResolver resolver;
+    private final int connectTimeoutMillis;
+
+    AppConnector(String publisherId, PublisherScope scope, AppResolver resolver,
+            int connectTimeoutMillis) {
+        this.publisherId = publisherId;
+        this.scope = scope;
+        this.resolver = resolver;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+    }
+
+    @Override
+    public void onStreamOpened(Tunnel tunnel, Stream stream) {
+        FlowMetadata flow = stream.metadata();
+        if (flow.protocol() != Protocol.TCP) {
+            reject(stream, OpenResult.APP_UNREACHABLE, flow.protocol() + " flows are not supported");
+            return;
+        }
+        if (!scope.allows(flow.host(), flow.port())) {
+            reject(stream, OpenResult.DENIED_BY_POLICY, "destination " + flow.destination()
+                    + " is outside the scope of publisher " + publisherId);
+            return;
+        }
+        Channel tunnelChannel = tunnel.channel();
+        resolver.resolve(flow.host(), tunnelChannel.eventLoop()).addListener(f -> {
+            if (!f.isSuccess()) {
+                reject(stream, OpenResult.DNS_FAILURE, "cannot resolve " + flow.host() + ": "
+                        + f.cause().getMessage());
+                return;
+            }
+            connect(tunnelChannel, stream, (InetAddress) f.getNow());
+        });
+    }
+
+    private void connect(Channel tunnelChannel, Stream stream, InetAddress address) {
+        FlowMetadata flow = stream.metadata();
+        InetSocketAddress target = new InetSocketAddress(address, flow.port());
+        Bootstrap bootstrap = new Bootstrap()
+                .group(tunnelChannel.eventLoop())
+                .channel(Transports.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .handler(new ChannelInboundHandlerAdapter());
+        ChannelFuture connect = bootstrap.connect(target);
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                OpenResult result = ConnectFailures.resultOf(f.cause());
+                reject(stream, result, "connect to " + target.getAddress().getHostAddress() + ":"
+                        + target.getPort() + " failed: " + f.cause().getMessage());
+                return;
+            }
+            log.debug("app connected: flow={} publisher={} destination={} address={}",
+                    flow.flowId(), publisherId, flow.destination(), target);
+            SocketStreamRelay relay =
+                    SocketStreamRelay.forAcceptedStream(connect.channel(), stream, ErrorCode.APP_RESET);
+            relay.completion().addListener(done -> log.debug(
+                    "app flow closed: flow={} publisher={} destination={} summary={}",
+                    flow.flowId(), publisherId, flow.destination(), done.getNow()));
+        });
+    }
+
+    private void reject(Stream stream, OpenResult result, String reason) {
+        FlowMetadata flow = stream.metadata();
+        log.info("flow failed: flow={} user={} publisher={} destination={} result={} reason=\"{}\"",
+                flow.flowId(), flow.user(), publisherId, flow.destination(), result, reason);
+        stream.reject(result, reason);
+    }
+}

@@ -1,0 +1,39 @@
+package io.ztna.publisher;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.ztna.proto.frame.OpenResult;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+/** Maps why a connect to an app failed to the open result the client is told. */
+final class ConnectFailures {
+
+    private ConnectFailures() {
+    }
+
+    static OpenResult resultOf(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) {
+            return OpenResult.TIMED_OUT;
+        }
+        if (cause instanceof UnknownHostException) {
+            return OpenResult.DNS_FAILURE;
+        }
+        if (cause instanceof NoRouteToHostException) {
+            return OpenResult.APP_UNREACHABLE;
+        }
+        String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+        if (message.contains("refused")) {
+            return OpenResult.APP_REFUSED;
+        }
+        if (message.contains("timed out")) {
+            return OpenResult.TIMED_OUT;
+        }
+        if (cause instanceof ConnectException || message.contains("unreachable")
+                || message.contains("no route")) {
+            return OpenResult.APP_UNREACHABLE;
+        }
+        return OpenResult.APP_UNREACHABLE;
+    }
+}
