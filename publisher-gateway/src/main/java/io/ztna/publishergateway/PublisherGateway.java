@@ -3,8 +3,8 @@ package io.ztna.publishergateway;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.ztna.proto.admin.AdminServer;
 import io.ztna.proto.mux.TunnelListener;
-import io.ztna.proto.mux.TunnelOptions;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.SpiffeId;
 import io.ztna.proto.tls.TlsConfig;
@@ -13,7 +13,9 @@ import io.ztna.proto.transport.Transports;
 import io.ztna.proto.tunnel.TunnelAcceptor;
 import java.net.InetSocketAddress;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -32,6 +34,7 @@ public final class PublisherGateway implements AutoCloseable {
     private final EventLoopGroup group;
     private final PublisherRegistry registry;
     private TunnelAcceptor acceptor;
+    private AdminServer admin;
 
     public PublisherGateway(PublisherGatewayConfig config) {
         this.config = config;
@@ -46,6 +49,9 @@ public final class PublisherGateway implements AutoCloseable {
                 tls, EnumSet.of(PeerRole.PUBLISHER, PeerRole.CLIENT_GATEWAY));
         acceptor = new TunnelAcceptor(group, config.listen(), ssl, config.tunnelOptions(),
                 this::listenerFor).bind();
+        if (config.admin() != null) {
+            admin = new AdminServer(config.admin(), () -> true, this::status).start(group);
+        }
         log.info("publisher gateway started: id={} listen={} transport={} tls={}", config.id(),
                 acceptor.localAddress(), Transports.name(), TlsContexts.provider());
         return this;
@@ -71,12 +77,32 @@ public final class PublisherGateway implements AutoCloseable {
         return registry.clientGatewayCount();
     }
 
+    /** Returns the admin endpoint's address, or null when none is configured. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.localAddress();
+    }
+
+    private Object status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("role", "publisher-gateway");
+        status.put("id", config.id());
+        status.put("listen", acceptor.localAddress().toString());
+        status.put("publishers", registry.publisherIds());
+        status.put("clientGateways", registry.clientGatewayCount());
+        return status;
+    }
+
+    /** Stops accepting, sends GOAWAY on every tunnel and waits briefly for them to drain. */
     @Override
     public void close() {
         log.info("publisher gateway stopping: id={}", config.id());
         if (acceptor != null) {
             acceptor.close();
         }
+        if (admin != null) {
+            admin.close();
+        }
+        registry.shutdownAll("publisher gateway " + config.id() + " is shutting down");
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

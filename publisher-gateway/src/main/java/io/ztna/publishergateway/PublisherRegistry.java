@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Publishers connected to this gateway and the client gateways to tell about them. Every
@@ -79,6 +80,22 @@ final class PublisherRegistry {
 
     void clientGatewayDown(Tunnel tunnel) {
         clientGateways.remove(tunnel);
+    }
+
+    /** Sends GOAWAY on every tunnel and waits up to two seconds for them to close. */
+    void shutdownAll(String reason) {
+        List<Tunnel> all = new ArrayList<>(publishers.values());
+        all.addAll(clientGateways);
+        for (Tunnel tunnel : all) {
+            tunnel.shutdownGracefully(reason);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (Tunnel tunnel : all) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                tunnel.channel().closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+            }
+        }
     }
 
     private void announce(PresenceMessage message) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = PresenceMessage.class, name = "presence"),
+    @JsonSubTypes.Type(value = SteeringPolicyMessage.class, name = "srp"),
 })
-public sealed interface ControlMessage permits PresenceMessage {
+public sealed interface ControlMessage permits PresenceMessage, SteeringPolicyMessage {
 }

@@ -1,6 +1,11 @@
 package io.ztna.proto.tls;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -35,6 +40,22 @@ public final class PeerIdentity {
             return SpiffeId.parse(uris.get(0));
         } catch (IllegalArgumentException e) {
             throw new CertificateException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns the SPIFFE id of the first certificate in a PEM file, such as a daemon's own.
+     *
+     * @throws CertificateException if the file cannot be read or holds no valid id; the message
+     *     names the file
+     */
+    public static SpiffeId ofFile(Path pemFile) throws CertificateException {
+        try (InputStream in = Files.newInputStream(pemFile)) {
+            Certificate first = CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return of((X509Certificate) first);
+        } catch (IOException | CertificateException e) {
+            throw new CertificateException("cannot read a certificate from " + pemFile + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,170 @@
+package io.ztna.agent;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.Future;
+import io.ztna.agent.capture.FlowOpener;
+import io.ztna.agent.capture.PortForward;
+import io.ztna.agent.capture.SocksServer;
+import io.ztna.agent.steering.SteeringState;
+import io.ztna.proto.admin.AdminServer;
+import io.ztna.proto.control.ControlCodec;
+import io.ztna.proto.control.ControlMessage;
+import io.ztna.proto.control.SteeringPolicyMessage;
+import io.ztna.proto.frame.FlowMetadata;
+import io.ztna.proto.frame.OpenResult;
+import io.ztna.proto.mux.FlowOpenException;
+import io.ztna.proto.mux.Stream;
+import io.ztna.proto.mux.Tunnel;
+import io.ztna.proto.mux.TunnelListener;
+import io.ztna.proto.tls.PeerRole;
+import io.ztna.proto.tls.TlsContexts;
+import io.ztna.proto.transport.Transports;
+import io.ztna.proto.tunnel.TunnelDialer;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client agent: keeps one tunnel to the client gateway, applies the steering policy the
+ * gateway sends, and captures flows through its SOCKS5 server and port forwards.
+ */
+public final class ClientAgent implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientAgent.class);
+
+    private final ClientAgentConfig config;
+    private final EventLoopGroup group;
+    private final SteeringState steering;
+    private final List<AutoCloseable> listeners = new ArrayList<>();
+    private TunnelDialer dialer;
+    private SocksServer socks;
+    private AdminServer admin;
+
+    public ClientAgent(ClientAgentConfig config) {
+        this.config = config;
+        this.group = Transports.newGroup(config.threads());
+        this.steering = new SteeringState(config.uncoveredDirect());
+    }
+
+    public ClientAgent start() throws SSLException, InterruptedException {
+        SslContext ssl = TlsContexts.client(config.tls(), PeerRole.CLIENT_GATEWAY);
+        // TODO: fail over to the next configured client gateway when the first is unreachable.
+        InetSocketAddress gateway = config.gateways().get(0);
+        dialer = new TunnelDialer(group, gateway, ssl, config.tunnel().toOptions(),
+                (peer, channel) -> new GatewayListener(), config.reconnect().newBackoff(),
+                tunnel -> { });
+        dialer.start();
+        FlowOpener opener = this::open;
+        if (config.socks() != null) {
+            socks = new SocksServer(group, config.socks(), opener, steering).start();
+            listeners.add(socks);
+        }
+        for (ClientAgentConfig.PortForwardSpec forward : config.forwards()) {
+            listeners.add(new PortForward(group, forward.listen(), forward.to().host(),
+                    forward.to().port(), opener).start());
+        }
+        if (config.admin() != null) {
+            admin = new AdminServer(config.admin(), this::isReady, this::status).start(group);
+        }
+        log.info("client agent started: gateway={} socks={} forwards={} transport={} tls={}",
+                gateway, config.socks(), config.forwards().size(), Transports.name(),
+                TlsContexts.provider());
+        return this;
+    }
+
+    private Future<Stream> open(FlowMetadata flow) {
+        Tunnel tunnel = dialer.current();
+        if (tunnel == null) {
+            return group.next().newFailedFuture(new FlowOpenException(OpenResult.GOING_AWAY,
+                    "no tunnel to the client gateway " + dialer.target()));
+        }
+        return tunnel.open(flow);
+    }
+
+    /** Ready while the tunnel is up and a steering policy has been loaded. */
+    public boolean isReady() {
+        return dialer != null && dialer.current() != null && steering.policy() != null;
+    }
+
+    public SteeringState steering() {
+        return steering;
+    }
+
+    /** Returns the SOCKS5 listener's address, or null when none is configured. */
+    public InetSocketAddress socksAddress() {
+        return socks == null ? null : socks.localAddress();
+    }
+
+    /** Returns the admin endpoint's address, or null when none is configured. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.localAddress();
+    }
+
+    private Object status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        Tunnel tunnel = dialer.current();
+        status.put("role", "client-agent");
+        status.put("gateway", dialer.target().toString());
+        status.put("tunnel", tunnel == null ? "down" : "up");
+        status.put("peer", tunnel == null ? null : tunnel.peer());
+        status.put("streams", tunnel == null ? 0 : tunnel.streamCount());
+        status.put("steeringPolicyVersion",
+                steering.policy() == null ? null : steering.policy().version());
+        status.put("socks", socks == null ? null : socks.localAddress().toString());
+        return status;
+    }
+
+    @Override
+    public void close() {
+        log.info("client agent stopping");
+        for (AutoCloseable listener : listeners) {
+            try {
+                listener.close();
+            } catch (Exception e) {
+                log.warn("listener did not close cleanly", e);
+            }
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        Tunnel tunnel = dialer == null ? null : dialer.current();
+        if (dialer != null) {
+            dialer.close();
+        }
+        if (tunnel != null) {
+            tunnel.channel().closeFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Events of the tunnel to the client gateway: steering policy pushes. */
+    private final class GatewayListener implements TunnelListener {
+
+        @Override
+        public void onStreamOpened(Tunnel tunnel, Stream stream) {
+            stream.reject(OpenResult.DENIED_BY_POLICY, "agents do not accept flows");
+        }
+
+        @Override
+        public void onControl(Tunnel tunnel, String json) {
+            ControlMessage message;
+            try {
+                message = ControlCodec.decode(json);
+            } catch (IllegalArgumentException e) {
+                log.warn("{} control message rejected: error={}",
+                        tunnel.channel().id().asShortText(), e.getMessage());
+                return;
+            }
+            if (message instanceof SteeringPolicyMessage srp) {
+                steering.apply(srp.policy());
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.ztna.agent;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ztna.proto.config.ConfigException;
+import io.ztna.proto.config.ConfigLoader;
+import io.ztna.proto.config.HostAndPort;
+import io.ztna.proto.config.ReconnectSection;
+import io.ztna.proto.config.TlsSection;
+import io.ztna.proto.config.TunnelSection;
+import io.ztna.proto.tls.TlsConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The agent's settings, from its YAML file.
+ *
+ * @param gateways client gateways in order of preference
+ * @param socks SOCKS5 listener address, or null for none
+ * @param forwards local port forwards into the tunnel
+ * @param uncoveredDirect whether destinations the steering policy does not cover are connected
+ *     directly (true) or rejected
+ */
+public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddress admin,
+        TlsConfig tls, TunnelSection tunnel, ReconnectSection reconnect, InetSocketAddress socks,
+        List<PortForwardSpec> forwards, boolean uncoveredDirect, int threads) {
+
+    /** One port forward: connections to {@code listen} reach {@code to} through the tunnel. */
+    public record PortForwardSpec(InetSocketAddress listen, HostAndPort to) {
+    }
+
+    /** The YAML layout of one {@code forwards} entry. */
+    record ForwardEntry(HostAndPort listen, HostAndPort to) {
+
+        @JsonCreator
+        ForwardEntry(@JsonProperty(value = "listen", required = true) HostAndPort listen,
+                @JsonProperty(value = "to", required = true) HostAndPort to) {
+            if (to.port() == 0) {
+                throw new IllegalArgumentException("forward to " + to
+                        + ": port 0 (expected: 1 to 65535)");
+            }
+            this.listen = listen;
+            this.to = to;
+        }
+    }
+
+    /** The YAML layout of the file. */
+    record File(List<HostAndPort> gateways, HostAndPort admin, TlsSection tls,
+            TunnelSection tunnel, ReconnectSection reconnect, HostAndPort socks,
+            List<ForwardEntry> forwards, String uncovered, Integer threads) {
+
+        @JsonCreator
+        File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
+                @JsonProperty("admin") HostAndPort admin,
+                @JsonProperty(value = "tls", required = true) TlsSection tls,
+                @JsonProperty("tunnel") TunnelSection tunnel,
+                @JsonProperty("reconnect") ReconnectSection reconnect,
+                @JsonProperty("socks") HostAndPort socks,
+                @JsonProperty("forwards") List<ForwardEntry> forwards,
+                @JsonProperty("uncovered") String uncovered,
+                @JsonProperty("threads") Integer threads) {
+            if (gateways.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "gateways: empty (expected: at least one client gateway host:port)");
+            }
+            String mode = uncovered == null ? "direct" : uncovered.toLowerCase(Locale.ROOT);
+            if (!mode.equals("direct") && !mode.equals("reject")) {
+                throw new IllegalArgumentException("uncovered: invalid value '" + uncovered
+                        + "' (expected: direct or reject)");
+            }
+            this.gateways = List.copyOf(gateways);
+            this.admin = admin;
+            this.tls = tls;
+            this.tunnel = tunnel == null ? TunnelSection.DEFAULTS : tunnel;
+            this.reconnect = reconnect == null ? ReconnectSection.DEFAULTS : reconnect;
+            this.socks = socks;
+            this.forwards = forwards == null ? List.of() : List.copyOf(forwards);
+            this.uncovered = mode;
+            this.threads = threads == null ? 0 : threads;
+        }
+    }
+
+    /** Reads and checks a config file; the error names the file, line and field. */
+    public static ClientAgentConfig load(Path path) throws ConfigException {
+        File file = ConfigLoader.load(path, File.class);
+        Path baseDir = path.toAbsolutePath().getParent();
+        List<InetSocketAddress> gateways = new ArrayList<>();
+        file.gateways().forEach(gateway -> gateways.add(gateway.toSocketAddress()));
+        List<PortForwardSpec> forwards = new ArrayList<>();
+        file.forwards().forEach(forward -> forwards.add(
+                new PortForwardSpec(forward.listen().toSocketAddress(), forward.to())));
+        return new ClientAgentConfig(gateways,
+                file.admin() == null ? null : file.admin().toSocketAddress(),
+                file.tls().toTlsConfig(baseDir), file.tunnel(), file.reconnect(),
+                file.socks() == null ? null : file.socks().toSocketAddress(), forwards,
+                file.uncovered().equals("direct"), file.threads());
+    }
+}

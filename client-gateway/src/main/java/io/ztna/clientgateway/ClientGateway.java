@@ -1,0 +1,158 @@
+package io.ztna.clientgateway;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.ztna.clientgateway.agent.AgentTunnelListener;
+import io.ztna.clientgateway.policy.AccessPolicy;
+import io.ztna.clientgateway.routing.PublisherDirectory;
+import io.ztna.clientgateway.routing.PublisherGatewayListener;
+import io.ztna.proto.admin.AdminServer;
+import io.ztna.proto.config.ConfigException;
+import io.ztna.proto.mux.Tunnel;
+import io.ztna.proto.mux.TunnelListener;
+import io.ztna.proto.tls.PeerRole;
+import io.ztna.proto.tls.TlsContexts;
+import io.ztna.proto.transport.Transports;
+import io.ztna.proto.tunnel.TunnelAcceptor;
+import io.ztna.proto.tunnel.TunnelDialer;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client gateway: terminates agent tunnels, decides every flow with its policy, keeps a
+ * tunnel to each publisher gateway and learns from them which publishers are connected.
+ */
+public final class ClientGateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientGateway.class);
+
+    private final ClientGatewayConfig config;
+    private final EventLoopGroup group;
+    private final PublisherDirectory directory = new PublisherDirectory();
+    private final List<TunnelDialer> dialers = new ArrayList<>();
+    private final Set<Tunnel> agents = ConcurrentHashMap.newKeySet();
+    private AccessPolicy policy;
+    private TunnelAcceptor acceptor;
+    private AdminServer admin;
+
+    public ClientGateway(ClientGatewayConfig config) {
+        this.config = config;
+        this.group = Transports.newGroup(config.threads());
+    }
+
+    public ClientGateway start() throws ConfigException, SSLException, InterruptedException {
+        policy = AccessPolicy.load(config.policyFile());
+        SslContext upstreamSsl = TlsContexts.client(config.tls(), PeerRole.PUBLISHER_GATEWAY);
+        for (InetSocketAddress gateway : config.publisherGateways()) {
+            TunnelDialer dialer = new TunnelDialer(group, gateway, upstreamSsl,
+                    config.tunnel().toOptions(),
+                    (peer, channel) -> new PublisherGatewayListener(directory, peer.name()),
+                    config.reconnect().newBackoff(), tunnel -> { });
+            dialers.add(dialer);
+            dialer.start();
+        }
+        SslContext agentSsl = TlsContexts.server(config.tls(), EnumSet.of(PeerRole.USER));
+        acceptor = new TunnelAcceptor(group, config.listen(), agentSsl,
+                config.tunnel().toOptions(), (peer, channel) -> {
+                    TunnelListener listener =
+                            new AgentTunnelListener(config.id(), peer, policy, directory);
+                    return new TrackingListener(listener, agents);
+                }).bind();
+        if (config.admin() != null) {
+            admin = new AdminServer(config.admin(), this::isReady, this::status).start(group);
+        }
+        log.info("client gateway started: id={} listen={} publisherGateways={} apps={} "
+                        + "transport={} tls={}", config.id(), acceptor.localAddress(),
+                config.publisherGateways(), policy.appCount(), Transports.name(),
+                TlsContexts.provider());
+        return this;
+    }
+
+    public InetSocketAddress localAddress() {
+        return acceptor.localAddress();
+    }
+
+    /** Returns the admin endpoint's address, or null when none is configured. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.localAddress();
+    }
+
+    public PublisherDirectory directory() {
+        return directory;
+    }
+
+    /** Ready while listening and at least one publisher-gateway tunnel is up. */
+    public boolean isReady() {
+        if (acceptor == null) {
+            return false;
+        }
+        for (TunnelDialer dialer : dialers) {
+            if (dialer.current() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Object status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("role", "client-gateway");
+        status.put("id", config.id());
+        status.put("listen", acceptor.localAddress().toString());
+        status.put("agents", agents.size());
+        List<Map<String, Object>> tunnels = new ArrayList<>();
+        for (TunnelDialer dialer : dialers) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            Tunnel tunnel = dialer.current();
+            entry.put("publisherGateway", dialer.target().toString());
+            entry.put("state", tunnel == null ? "down" : "up");
+            entry.put("peer", tunnel == null ? null : tunnel.peer());
+            entry.put("streams", tunnel == null ? 0 : tunnel.streamCount());
+            tunnels.add(entry);
+        }
+        status.put("tunnels", tunnels);
+        status.put("publishers", directory.connectedPublishers());
+        return status;
+    }
+
+    /** Stops accepting, sends GOAWAY on every tunnel and waits briefly for them to drain. */
+    @Override
+    public void close() {
+        log.info("client gateway stopping: id={}", config.id());
+        if (acceptor != null) {
+            acceptor.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        List<Tunnel> open = new ArrayList<>(agents);
+        for (Tunnel agent : open) {
+            agent.shutdownGracefully("client gateway " + config.id() + " is shutting down");
+        }
+        for (TunnelDialer dialer : dialers) {
+            Tunnel tunnel = dialer.current();
+            dialer.close();
+            if (tunnel != null) {
+                open.add(tunnel);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (Tunnel tunnel : open) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                tunnel.channel().closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+            }
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

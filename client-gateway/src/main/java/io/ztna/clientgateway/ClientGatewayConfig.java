@@ -1,0 +1,79 @@
+package io.ztna.clientgateway;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ztna.proto.config.ConfigException;
+import io.ztna.proto.config.ConfigLoader;
+import io.ztna.proto.config.HostAndPort;
+import io.ztna.proto.config.ReconnectSection;
+import io.ztna.proto.config.TlsSection;
+import io.ztna.proto.config.TunnelSection;
+import io.ztna.proto.tls.PeerIdentity;
+import io.ztna.proto.tls.TlsConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The client gateway's settings, from its YAML file.
+ *
+ * @param id this gateway's id, from its certificate
+ * @param listen address agents connect to
+ * @param publisherGateways publisher gateways to keep a tunnel to, each
+ * @param policyFile the apps, users and rules file
+ */
+public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocketAddress admin,
+        List<InetSocketAddress> publisherGateways, Path policyFile, TlsConfig tls,
+        TunnelSection tunnel, ReconnectSection reconnect, int threads) {
+
+    /** The YAML layout of the file. */
+    record File(HostAndPort listen, HostAndPort admin, List<HostAndPort> publisherGateways,
+            Path policy, TlsSection tls, TunnelSection tunnel, ReconnectSection reconnect,
+            Integer threads) {
+
+        @JsonCreator
+        File(@JsonProperty(value = "listen", required = true) HostAndPort listen,
+                @JsonProperty("admin") HostAndPort admin,
+                @JsonProperty(value = "publisherGateways", required = true)
+                        List<HostAndPort> publisherGateways,
+                @JsonProperty(value = "policy", required = true) Path policy,
+                @JsonProperty(value = "tls", required = true) TlsSection tls,
+                @JsonProperty("tunnel") TunnelSection tunnel,
+                @JsonProperty("reconnect") ReconnectSection reconnect,
+                @JsonProperty("threads") Integer threads) {
+            if (publisherGateways.isEmpty()) {
+                throw new IllegalArgumentException("publisherGateways: empty (expected: at least "
+                        + "one publisher gateway host:port)");
+            }
+            this.listen = listen;
+            this.admin = admin;
+            this.publisherGateways = List.copyOf(publisherGateways);
+            this.policy = policy;
+            this.tls = tls;
+            this.tunnel = tunnel == null ? TunnelSection.DEFAULTS : tunnel;
+            this.reconnect = reconnect == null ? ReconnectSection.DEFAULTS : reconnect;
+            this.threads = threads == null ? 0 : threads;
+        }
+    }
+
+    /** Reads and checks a config file; the error names the file, line and field. */
+    public static ClientGatewayConfig load(Path path) throws ConfigException {
+        File file = ConfigLoader.load(path, File.class);
+        Path baseDir = path.toAbsolutePath().getParent();
+        TlsConfig tls = file.tls().toTlsConfig(baseDir);
+        String id;
+        try {
+            id = PeerIdentity.ofFile(tls.certificateChainFile()).name();
+        } catch (CertificateException e) {
+            throw new ConfigException(path + ": tls.certificate: " + e.getMessage());
+        }
+        List<InetSocketAddress> gateways = new ArrayList<>();
+        file.publisherGateways().forEach(gateway -> gateways.add(gateway.toSocketAddress()));
+        return new ClientGatewayConfig(id, file.listen().toSocketAddress(),
+                file.admin() == null ? null : file.admin().toSocketAddress(), gateways,
+                baseDir.resolve(file.policy()), tls, file.tunnel(), file.reconnect(),
+                file.threads());
+    }
+}

@@ -1,0 +1,52 @@
+package io.ztna.clientgateway.policy;
+
+import io.ztna.proto.config.ConfigException;
+import io.ztna.proto.control.ControlCodec;
+import io.ztna.proto.control.SteeringPolicyMessage;
+import io.ztna.proto.frame.FlowMetadata;
+import io.ztna.proto.policy.App;
+import io.ztna.proto.policy.PolicyDecision;
+import io.ztna.proto.policy.PolicyEngine;
+import io.ztna.proto.policy.PolicyFile;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The client gateway's access policy: finds the app that covers a flow's destination and
+ * evaluates the rules for the user, whatever the agent's steering policy said.
+ */
+public final class AccessPolicy {
+
+    private final PolicyEngine engine;
+
+    AccessPolicy(PolicyEngine engine) {
+        this.engine = engine;
+    }
+
+    public static AccessPolicy load(Path file) throws ConfigException {
+        return new AccessPolicy(PolicyFile.load(file).toEngine(System.currentTimeMillis()));
+    }
+
+    public int appCount() {
+        return engine.catalog().apps().size();
+    }
+
+    /** Decides one flow of a user; the user comes from the agent's certificate. */
+    public AccessDecision decide(String user, FlowMetadata flow) {
+        Optional<App> app = engine.catalog().match(flow.host(), flow.protocol(), flow.port());
+        if (app.isEmpty()) {
+            return AccessDecision.deny(null, "no app covers " + flow.protocol().name().toLowerCase()
+                    + " " + flow.destination());
+        }
+        PolicyDecision decision = engine.evaluate(user, app.get());
+        if (!decision.allowed()) {
+            return AccessDecision.deny(app.get().name(), decision.reason());
+        }
+        return AccessDecision.allow(app.get().name(), app.get().publishers(), decision.rule());
+    }
+
+    /** Returns the control message carrying the user's steering policy. */
+    public String steeringPolicyJson(String user) {
+        return ControlCodec.encode(new SteeringPolicyMessage(engine.steeringPolicyFor(user)));
+    }
+}

@@ -1,0 +1,59 @@
+package io.ztna.proto.daemon;
+
+import io.ztna.proto.config.ConfigException;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a daemon in the foreground: starts it, then blocks until SIGTERM or Ctrl-C, when the
+ * shutdown hook closes it. An invalid config ends the process with exit code 2 and one line
+ * on standard error naming the file, line and field; any other start failure with exit code 1.
+ */
+public final class DaemonRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(DaemonRunner.class);
+
+    /** Starts a daemon and returns it, ready to be closed. */
+    @FunctionalInterface
+    public interface Starter {
+        AutoCloseable start() throws Exception;
+    }
+
+    private DaemonRunner() {
+    }
+
+    /** Returns the process exit code once the daemon stopped. */
+    public static int run(String name, Starter starter) {
+        AutoCloseable daemon;
+        try {
+            daemon = starter.start();
+        } catch (ConfigException e) {
+            System.err.println(name + ": invalid config: " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            log.error("{} failed to start", name, e);
+            System.err.println(name + ": failed to start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                daemon.close();
+            } catch (Exception e) {
+                log.warn("{} did not stop cleanly", name, e);
+            } finally {
+                stopped.countDown();
+            }
+        }, name + "-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,2 @@
+/** Process life of a daemon: start from a config, stop on SIGTERM. */
+package io.ztna.proto.daemon;

@@ -1,0 +1,172 @@
+package io.ztna.lab;
+
+import io.ztna.proto.pki.CertificateAuthority;
+import io.ztna.proto.pki.LeafRequest;
+import io.ztna.proto.tls.PeerRole;
+import io.ztna.proto.tls.SpiffeId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes everything the lab's daemons need into the state folder: a CA, one certificate per
+ * daemon, and one YAML config per daemon that names those files relative to itself.
+ */
+final class LabState {
+
+    static final String TRUST_DOMAIN = "ztna.lab";
+    static final String USER = "alice@example.com";
+    static final String DEVICE = "laptop-1";
+
+    private final Path dir;
+    private final LabPorts ports;
+    private final List<Forward> forwards;
+
+    LabState(Path dir, LabPorts ports, List<Forward> forwards) {
+        this.dir = dir;
+        this.ports = ports;
+        this.forwards = forwards;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path config(String daemon) {
+        return dir.resolve(daemon + ".yaml");
+    }
+
+    /** Creates the CA and certificates on first use; rewrites the configs every time. */
+    void write() throws IOException {
+        Files.createDirectories(dir.resolve("certs"));
+        writeCertificates();
+        Files.writeString(config("publisher-gateway"), publisherGatewayConfig());
+        Files.writeString(config("publisher"), publisherConfig());
+        Files.writeString(config("client-gateway"), clientGatewayConfig());
+        Files.writeString(config("policy"), policyConfig());
+        Files.writeString(config("client-agent"), agentConfig());
+    }
+
+    private void writeCertificates() throws IOException {
+        Path certs = dir.resolve("certs");
+        Path caFile = certs.resolve("ca.pem");
+        Path caKey = certs.resolve("ca-key.pem");
+        CertificateAuthority ca;
+        if (Files.exists(caFile) && Files.exists(caKey)) {
+            ca = CertificateAuthority.load(caFile, caKey);
+        } else {
+            ca = CertificateAuthority.create(TRUST_DOMAIN);
+            ca.write(caFile, caKey);
+        }
+        issue(ca, SpiffeId.workload(TRUST_DOMAIN, PeerRole.PUBLISHER_GATEWAY, "pg-1"),
+                "publisher-gateway");
+        issue(ca, SpiffeId.workload(TRUST_DOMAIN, PeerRole.CLIENT_GATEWAY, "cg-1"),
+                "client-gateway");
+        issue(ca, SpiffeId.workload(TRUST_DOMAIN, PeerRole.PUBLISHER, "pub-1"), "publisher");
+        issue(ca, SpiffeId.user(TRUST_DOMAIN, USER, DEVICE), "client-agent");
+    }
+
+    private void issue(CertificateAuthority ca, SpiffeId id, String name) throws IOException {
+        Path certs = dir.resolve("certs");
+        ca.issue(LeafRequest.builder(id).build())
+                .write(certs.resolve(name + ".pem"), certs.resolve(name + "-key.pem"));
+    }
+
+    private static String tls(String name) {
+        return "tls:\n"
+                + "  certificate: certs/" + name + ".pem\n"
+                + "  privateKey: certs/" + name + "-key.pem\n"
+                + "  ca: certs/ca.pem\n"
+                + "  trustDomain: " + TRUST_DOMAIN + "\n"
+                + "tunnel:\n"
+                + "  pingInterval: 1s\n"
+                + "  deadPeerTimeout: 3s\n"
+                + "  openTimeout: 10s\n";
+    }
+
+    private String publisherGatewayConfig() {
+        return "# Publisher gateway of the lab: publishers and client gateways connect here.\n"
+                + "listen: 127.0.0.1:" + ports.publisherGateway() + "\n"
+                + "admin: 127.0.0.1:" + ports.publisherGatewayAdmin() + "\n"
+                + tls("publisher-gateway");
+    }
+
+    private String publisherConfig() {
+        return "# Publisher of the lab: dials out to the publisher gateway and serves the demo apps.\n"
+                + "gateways:\n"
+                + "  - 127.0.0.1:" + ports.publisherGateway() + "\n"
+                + "admin: 127.0.0.1:" + ports.publisherAdmin() + "\n"
+                + tls("publisher")
+                + "connectTimeout: 5s\n"
+                + "scope:\n"
+                + "  - hosts: [\"*.corp.internal\", host.lab.internal, 127.0.0.1]\n"
+                + "    protocols: [tcp:1-65535]\n"
+                + "hosts:\n"
+                + "  intranet.corp.internal: 127.0.0.1\n"
+                + "  ssh.corp.internal: 127.0.0.1\n"
+                + "  host.lab.internal: 127.0.0.1\n"
+                + "systemResolver: false\n";
+    }
+
+    private String clientGatewayConfig() {
+        return "# Client gateway of the lab: agents connect here; it decides every flow.\n"
+                + "listen: 127.0.0.1:" + ports.clientGateway() + "\n"
+                + "admin: 127.0.0.1:" + ports.clientGatewayAdmin() + "\n"
+                + "publisherGateways:\n"
+                + "  - 127.0.0.1:" + ports.publisherGateway() + "\n"
+                + "policy: policy.yaml\n"
+                + tls("client-gateway");
+    }
+
+    private String policyConfig() {
+        return "# Lab policy: " + USER + " may reach the intranet and host.lab.internal, not ssh.\n"
+                + "apps:\n"
+                + "  - name: intranet\n"
+                + "    hosts: [intranet.corp.internal]\n"
+                + "    protocols: [tcp:" + ports.demoHttp() + "]\n"
+                + "    publishers: [pub-1]\n"
+                + "  - name: lab-hosts\n"
+                + "    hosts: [host.lab.internal]\n"
+                + "    protocols: [tcp:18000-18999]\n"
+                + "    publishers: [pub-1]\n"
+                + "  - name: ssh\n"
+                + "    hosts: [ssh.corp.internal]\n"
+                + "    protocols: [tcp:22]\n"
+                + "    publishers: [pub-1]\n"
+                + "users:\n"
+                + "  - id: " + USER + "\n"
+                + "    groups: [engineering]\n"
+                + "rules:\n"
+                + "  - name: engineering-apps\n"
+                + "    action: allow\n"
+                + "    groups: [engineering]\n"
+                + "    apps: [intranet, lab-hosts]\n"
+                + "  - name: no-ssh-for-alice\n"
+                + "    action: block\n"
+                + "    users: [" + USER + "]\n"
+                + "    apps: [ssh]\n";
+    }
+
+    private String agentConfig() {
+        StringBuilder text = new StringBuilder()
+                .append("# Client agent of the lab, running as ").append(USER).append(".\n")
+                .append("gateways:\n")
+                .append("  - 127.0.0.1:").append(ports.clientGateway()).append("\n")
+                .append("admin: 127.0.0.1:").append(ports.agentAdmin()).append("\n")
+                .append(tls("client-agent"))
+                .append("socks: 127.0.0.1:").append(ports.socks()).append("\n")
+                .append("uncovered: direct\n");
+        if (!forwards.isEmpty()) {
+            text.append("forwards:\n");
+            for (Forward forward : forwards) {
+                String host = forward.host().indexOf(':') >= 0
+                        ? "[" + forward.host() + "]" : forward.host();
+                text.append("  - listen: 127.0.0.1:").append(forward.localPort()).append("\n")
+                        .append("    to: ").append(host).append(":").append(forward.port())
+                        .append("\n");
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,209 @@
+package io.ztna.lab;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.netty.channel.EventLoopGroup;
+import io.ztna.lab.demo.DemoEchoServer;
+import io.ztna.lab.demo.DemoHttpServer;
+import io.ztna.proto.transport.Transports;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/lab up}: writes the CA, certificates and configs into the state folder, starts the
+ * demo apps in this process and each daemon as its own process, waits until every daemon is
+ * ready, prints a line containing {@code ready}, and stops everything on Ctrl-C.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Starts the lab and runs until interrupted (Ctrl-C).")
+final class LabUp implements Callable<Integer> {
+
+    static final String STATUS_FILE = "lab.json";
+    private static final long READY_TIMEOUT_MILLIS = 90_000;
+
+    @Option(names = "--state-dir", defaultValue = "lab-state",
+            description = "Folder for the CA, certificates, configs and logs (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--forward", paramLabel = "LOCALPORT=HOST:PORT",
+            description = "Adds an agent port forward from 127.0.0.1:LOCALPORT to HOST:PORT "
+                    + "through the tunnel; repeatable.")
+    List<String> forwards = new ArrayList<>();
+
+    @Option(names = "--socks-port", defaultValue = "1080",
+            description = "Agent SOCKS5 port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int socksPort;
+
+    @Option(names = "--client-gateway-port", defaultValue = "8443",
+            description = "Client gateway's agent port (default: ${DEFAULT-VALUE}).")
+    int clientGatewayPort;
+
+    @Option(names = "--publisher-gateway-port", defaultValue = "7443",
+            description = "Publisher gateway's port (default: ${DEFAULT-VALUE}).")
+    int publisherGatewayPort;
+
+    @Option(names = "--admin-port", defaultValue = "9101",
+            description = "First of four admin ports: agent, client gateway, publisher gateway, "
+                    + "publisher (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--demo-http-port", defaultValue = "18080",
+            description = "Port of the demo web app intranet.corp.internal (default: ${DEFAULT-VALUE}).")
+    int demoHttpPort;
+
+    @Option(names = "--demo-echo-port", defaultValue = "18007",
+            description = "Port of the demo TCP echo app (default: ${DEFAULT-VALUE}).")
+    int demoEchoPort;
+
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        List<Forward> parsedForwards = new ArrayList<>();
+        for (String forward : forwards) {
+            parsedForwards.add(Forward.parse(forward));
+        }
+        LabPorts ports = new LabPorts(socksPort, clientGatewayPort, publisherGatewayPort,
+                adminPort, demoHttpPort, demoEchoPort);
+        Path dir = stateDir.toAbsolutePath();
+        LabState state = new LabState(dir, ports, parsedForwards);
+        state.write();
+
+        EventLoopGroup group = Transports.newGroup(1);
+        DemoHttpServer http = new DemoHttpServer(
+                new InetSocketAddress("127.0.0.1", demoHttpPort)).start(group);
+        DemoEchoServer echo = new DemoEchoServer(
+                new InetSocketAddress("127.0.0.1", demoEchoPort)).start(group);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopAll();
+            http.close();
+            echo.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            stopped.countDown();
+        }, "lab-shutdown"));
+
+        startDaemon(state, "publisher-gateway", "io.ztna.publishergateway.PublisherGatewayCommand",
+                ports.publisherGatewayAdmin());
+        startDaemon(state, "publisher", "io.ztna.publisher.PublisherCommand",
+                ports.publisherAdmin());
+        startDaemon(state, "client-gateway", "io.ztna.clientgateway.ClientGatewayCommand",
+                ports.clientGatewayAdmin());
+        startDaemon(state, "client-agent", "io.ztna.agent.ClientAgentCommand", ports.agentAdmin());
+        writeStatusFile(dir, ports, parsedForwards);
+
+        if (!awaitReady()) {
+            System.err.println("lab failed: not every daemon became ready within "
+                    + READY_TIMEOUT_MILLIS / 1000 + " s; logs are in " + dir);
+            for (DaemonProcess daemon : daemons) {
+                System.err.println("  " + daemon.name() + ": "
+                        + (daemon.isAlive() ? "running, not ready" : "exited") + ", log "
+                        + daemon.log());
+            }
+            System.exit(1);
+        }
+        printReady(dir, ports, parsedForwards);
+        stopped.await();
+        return 0;
+    }
+
+    private void startDaemon(LabState state, String name, String mainClass, int admin)
+            throws IOException {
+        DaemonProcess daemon = new DaemonProcess(name, mainClass, state.config(name),
+                state.dir().resolve(name + ".log"), admin);
+        daemon.start();
+        daemons.add(daemon);
+    }
+
+    private boolean awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
+        while (System.nanoTime() < deadline) {
+            boolean allReady = true;
+            for (DaemonProcess daemon : daemons) {
+                if (!daemon.isAlive()) {
+                    return false;
+                }
+                allReady &= daemon.isReady();
+            }
+            if (allReady) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    private void printReady(Path dir, LabPorts ports, List<Forward> parsedForwards) {
+        StringBuilder text = new StringBuilder()
+                .append("ztna lab ready: 4 daemons up, state and logs in ").append(dir).append('\n')
+                .append("  curl --socks5-hostname 127.0.0.1:").append(ports.socks())
+                .append(" http://intranet.corp.internal:").append(ports.demoHttp()).append("/\n")
+                .append("  curl --socks5-hostname 127.0.0.1:").append(ports.socks())
+                .append(" http://host.lab.internal:PORT/   (your own server on 127.0.0.1, "
+                        + "PORT 18000-18999)\n")
+                .append("  echo hello | nc -X 5 -x 127.0.0.1:").append(ports.socks())
+                .append(" host.lab.internal ").append(ports.demoEcho()).append('\n');
+        for (Forward forward : parsedForwards) {
+            text.append("  forward 127.0.0.1:").append(forward.localPort()).append(" -> ")
+                    .append(forward.host()).append(':').append(forward.port()).append('\n');
+        }
+        text.append("  bin/lab status    shows PIDs, ports and tunnel state; Ctrl-C stops the lab");
+        System.out.println(text);
+        System.out.flush();
+    }
+
+    private void writeStatusFile(Path dir, LabPorts ports, List<Forward> parsedForwards)
+            throws IOException {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("labPid", ProcessHandle.current().pid());
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (DaemonProcess daemon : daemons) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", daemon.name());
+            entry.put("pid", daemon.pid());
+            entry.put("adminPort", daemon.adminPort());
+            entry.put("ports", listeningPorts(daemon.name(), ports, parsedForwards));
+            entries.add(entry);
+        }
+        status.put("daemons", entries);
+        status.put("demoApps", Map.of("intranet.corp.internal", ports.demoHttp(),
+                "echo", ports.demoEcho()));
+        ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        Files.writeString(dir.resolve(STATUS_FILE), json.writeValueAsString(status));
+    }
+
+    private static List<Integer> listeningPorts(String daemon, LabPorts ports,
+            List<Forward> parsedForwards) {
+        List<Integer> list = new ArrayList<>();
+        switch (daemon) {
+            case "publisher-gateway" -> list.add(ports.publisherGateway());
+            case "client-gateway" -> list.add(ports.clientGateway());
+            case "client-agent" -> {
+                list.add(ports.socks());
+                parsedForwards.forEach(forward -> list.add(forward.localPort()));
+            }
+            default -> {
+                // The publisher only dials out.
+            }
+        }
+        return list;
+    }
+
+    private void stopAll() {
+        for (int i = daemons.size() - 1; i >= 0; i--) {
+            daemons.get(i).stop(5_000);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.ztna.lab;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** A SOCKS5 client that writes the RFC 1928 bytes itself, so tests see every reply code. */
+final class Socks5Client {
+
+    private Socks5Client() {
+    }
+
+    /** A socket after a CONNECT request, with the reply code the proxy sent. */
+    record Connection(Socket socket, int reply) implements AutoCloseable {
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** Sends CONNECT for a domain name and returns the reply; the socket is open on success. */
+    static Connection connect(InetSocketAddress proxy, String host, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(proxy, 5_000);
+        socket.setSoTimeout(30_000);
+        socket.setTcpNoDelay(true);
+        OutputStream out = socket.getOutputStream();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        out.write(new byte[] {5, 1, 0});
+        out.flush();
+        byte[] method = new byte[2];
+        in.readFully(method);
+        if (method[0] != 5 || method[1] != 0) {
+            throw new IOException("SOCKS5 greeting refused: " + method[0] + " " + method[1]);
+        }
+        byte[] name = host.getBytes(StandardCharsets.US_ASCII);
+        byte[] request = new byte[7 + name.length];
+        request[0] = 5;
+        request[1] = 1;
+        request[2] = 0;
+        request[3] = 3;
+        request[4] = (byte) name.length;
+        System.arraycopy(name, 0, request, 5, name.length);
+        request[5 + name.length] = (byte) (port >> 8);
+        request[6 + name.length] = (byte) port;
+        out.write(request);
+        out.flush();
+        int version = in.read();
+        int reply = in.read();
+        if (version != 5 || reply < 0) {
+            throw new IOException("invalid SOCKS5 reply: version " + version + ", reply " + reply);
+        }
+        in.readUnsignedByte();
+        int addressType = in.readUnsignedByte();
+        int addressLength = switch (addressType) {
+            case 1 -> 4;
+            case 4 -> 16;
+            case 3 -> in.readUnsignedByte();
+            default -> throw new IOException("invalid SOCKS5 address type " + addressType);
+        };
+        in.readFully(new byte[addressLength + 2]);
+        return new Connection(socket, reply);
+    }
+
+    static byte[] readAll(InputStream in) throws IOException {
+        return in.readAllBytes();
+    }
+}

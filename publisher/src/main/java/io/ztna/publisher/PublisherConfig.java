@@ -1,0 +1,127 @@
+package io.ztna.publisher;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ztna.proto.config.ConfigException;
+import io.ztna.proto.config.ConfigLoader;
+import io.ztna.proto.config.HostAndPort;
+import io.ztna.proto.config.ReconnectSection;
+import io.ztna.proto.config.TlsSection;
+import io.ztna.proto.config.TunnelSection;
+import io.ztna.proto.policy.AppProtocol;
+import io.ztna.proto.policy.HostPattern;
+import io.ztna.proto.tls.PeerIdentity;
+import io.ztna.proto.tls.TlsConfig;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The publisher's settings, from its YAML file.
+ *
+ * @param id this publisher's id, from its certificate
+ * @param gateways publisher gateways to dial; the publisher keeps a tunnel to each
+ * @param staticHosts host names the publisher resolves itself, lower case
+ */
+public record PublisherConfig(String id, List<InetSocketAddress> gateways,
+        InetSocketAddress admin, TlsConfig tls, TunnelSection tunnel, ReconnectSection reconnect,
+        Duration connectTimeout, PublisherScope scope, Map<String, InetAddress> staticHosts,
+        boolean systemResolver, int threads) {
+
+    /** The YAML layout of the file. */
+    record File(List<HostAndPort> gateways, HostAndPort admin, TlsSection tls,
+            TunnelSection tunnel, ReconnectSection reconnect, Duration connectTimeout,
+            List<ScopeEntry> scope, Map<String, String> hosts, Boolean systemResolver,
+            Integer threads) {
+
+        @JsonCreator
+        File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
+                @JsonProperty("admin") HostAndPort admin,
+                @JsonProperty(value = "tls", required = true) TlsSection tls,
+                @JsonProperty("tunnel") TunnelSection tunnel,
+                @JsonProperty("reconnect") ReconnectSection reconnect,
+                @JsonProperty("connectTimeout") Duration connectTimeout,
+                @JsonProperty(value = "scope", required = true) List<ScopeEntry> scope,
+                @JsonProperty("hosts") Map<String, String> hosts,
+                @JsonProperty("systemResolver") Boolean systemResolver,
+                @JsonProperty("threads") Integer threads) {
+            if (gateways.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "gateways: empty (expected: at least one publisher gateway host:port)");
+            }
+            if (scope.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "scope: empty (expected: at least one entry with hosts and protocols)");
+            }
+            this.gateways = List.copyOf(gateways);
+            this.admin = admin;
+            this.tls = tls;
+            this.tunnel = tunnel == null ? TunnelSection.DEFAULTS : tunnel;
+            this.reconnect = reconnect == null ? ReconnectSection.DEFAULTS : reconnect;
+            this.connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+            this.scope = List.copyOf(scope);
+            this.hosts = hosts == null ? Map.of() : hosts;
+            this.systemResolver = systemResolver == null || systemResolver;
+            this.threads = threads == null ? 0 : threads;
+        }
+    }
+
+    /** One {@code scope} entry: host patterns and the protocols and ports allowed on them. */
+    record ScopeEntry(List<HostPattern> hosts, List<AppProtocol> protocols) {
+
+        @JsonCreator
+        ScopeEntry(@JsonProperty(value = "hosts", required = true) List<HostPattern> hosts,
+                @JsonProperty(value = "protocols", required = true) List<AppProtocol> protocols) {
+            if (hosts.isEmpty() || protocols.isEmpty()) {
+                throw new IllegalArgumentException("scope entry with hosts " + hosts
+                        + " and protocols " + protocols + " (expected: at least one of each)");
+            }
+            this.hosts = List.copyOf(hosts);
+            this.protocols = List.copyOf(protocols);
+        }
+    }
+
+    /** Reads and checks a config file; the error names the file, line and field. */
+    public static PublisherConfig load(Path path) throws ConfigException {
+        File file = ConfigLoader.load(path, File.class);
+        Path baseDir = path.toAbsolutePath().getParent();
+        TlsConfig tls = file.tls().toTlsConfig(baseDir);
+        String id;
+        try {
+            id = PeerIdentity.ofFile(tls.certificateChainFile()).name();
+        } catch (CertificateException e) {
+            throw new ConfigException(path + ": tls.certificate: " + e.getMessage());
+        }
+        Map<String, InetAddress> staticHosts = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : file.hosts().entrySet()) {
+            byte[] address = NetUtil.createByteArrayFromIpAddressString(entry.getValue());
+            if (address == null) {
+                throw new ConfigException(path + ": hosts." + entry.getKey() + ": invalid address '"
+                        + entry.getValue() + "' (expected: an IPv4 or IPv6 address)");
+            }
+            try {
+                staticHosts.put(AppResolver.normalise(entry.getKey()),
+                        InetAddress.getByAddress(entry.getKey(), address));
+            } catch (UnknownHostException e) {
+                throw new ConfigException(path + ": hosts." + entry.getKey() + ": " + e.getMessage());
+            }
+        }
+        List<InetSocketAddress> gateways = new ArrayList<>();
+        file.gateways().forEach(gateway -> gateways.add(gateway.toSocketAddress()));
+        List<PublisherScope.Entry> scope = new ArrayList<>();
+        file.scope().forEach(entry -> scope.add(
+                new PublisherScope.Entry(entry.hosts(), entry.protocols())));
+        return new PublisherConfig(id, gateways,
+                file.admin() == null ? null : file.admin().toSocketAddress(), tls, file.tunnel(),
+                file.reconnect(), file.connectTimeout(), new PublisherScope(scope), staticHosts,
+                file.systemResolver(), file.threads());
+    }
+}
