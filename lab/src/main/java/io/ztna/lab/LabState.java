@@ -22,11 +22,17 @@ final class LabState {
     private final Path dir;
     private final LabPorts ports;
     private final List<Forward> forwards;
+    private final boolean uncoveredDirect;
 
-    LabState(Path dir, LabPorts ports, List<Forward> forwards) {
+    /**
+     * @param uncoveredDirect whether the agent connects destinations its steering policy does
+     *     not cover directly (the product default) or rejects them
+     */
+    LabState(Path dir, LabPorts ports, List<Forward> forwards, boolean uncoveredDirect) {
         this.dir = dir;
         this.ports = ports;
         this.forwards = forwards;
+        this.uncoveredDirect = uncoveredDirect;
     }
 
     Path dir() {
@@ -156,7 +162,7 @@ final class LabState {
                 .append("admin: 127.0.0.1:").append(ports.agentAdmin()).append("\n")
                 .append(tls("client-agent"))
                 .append("socks: 127.0.0.1:").append(ports.socks()).append("\n")
-                .append("uncovered: direct\n");
+                .append("uncovered: ").append(uncoveredDirect ? "direct" : "reject").append("\n");
         if (!forwards.isEmpty()) {
             text.append("forwards:\n");
             for (Forward forward : forwards) {

@@ -78,7 +78,7 @@ final class LabUp implements Callable<Integer> {
         LabPorts ports = new LabPorts(socksPort, clientGatewayPort, publisherGatewayPort,
                 adminPort, demoHttpPort, demoEchoPort);
         Path dir = stateDir.toAbsolutePath();
-        LabState state = new LabState(dir, ports, parsedForwards);
+        LabState state = new LabState(dir, ports, parsedForwards, true);
         state.write();
 
         EventLoopGroup group = Transports.newGroup(1);

@@ -37,8 +37,8 @@ final class InProcessLab implements AutoCloseable {
     InProcessLab(Path dir, List<Forward> forwards) {
         int adminBase = FreePorts.next();
         this.ports = new LabPorts(FreePorts.next(), FreePorts.next(), FreePorts.next(),
-                adminBase, FreePorts.next(), FreePorts.next());
-        this.state = new LabState(dir, ports, forwards);
+                adminBase, FreePorts.next(), FreePorts.inLabRange());
+        this.state = new LabState(dir, ports, forwards, false);
     }
 
     InProcessLab start() throws Exception {

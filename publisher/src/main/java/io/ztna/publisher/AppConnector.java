@@ -12,6 +12,7 @@ import io.ztna.proto.frame.Protocol;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
+import io.ztna.proto.relay.ConnectFailures;
 import io.ztna.proto.relay.SocketStreamRelay;
 import io.ztna.proto.transport.Transports;
 import java.net.InetAddress;

@@ -26,7 +26,6 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .registerModule(new SimpleModule("ztna-config")
                     .addDeserializer(Duration.class, new DurationDeserializer()));
 

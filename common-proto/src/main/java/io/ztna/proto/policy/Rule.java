@@ -21,11 +21,12 @@ public record Rule(String name, Action action, Set<String> users, Set<String> gr
             @JsonProperty(value = "action", required = true) String action,
             @JsonProperty("users") Set<String> users,
             @JsonProperty("groups") Set<String> groups,
-            @JsonProperty("everyone") boolean everyone,
+            @JsonProperty("everyone") Boolean everyone,
             @JsonProperty(value = "apps", required = true) List<String> apps) {
         this(name, parseAction(action, name), users == null ? Set.of() : Set.copyOf(users),
-                groups == null ? Set.of() : Set.copyOf(groups), everyone, List.copyOf(apps));
-        if (!everyone && this.users.isEmpty() && this.groups.isEmpty()) {
+                groups == null ? Set.of() : Set.copyOf(groups), everyone != null && everyone,
+                List.copyOf(apps));
+        if (!this.everyone && this.users.isEmpty() && this.groups.isEmpty()) {
             throw new IllegalArgumentException("rule " + name + " applies to nobody (expected: "
                     + "users, groups or everyone: true)");
         }

@@ -1,4 +1,4 @@
-package io.ztna.publisher;
+package io.ztna.proto.relay;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.ztna.proto.frame.OpenResult;
@@ -7,13 +7,13 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 
-/** Maps why a connect to an app failed to the open result the client is told. */
-final class ConnectFailures {
+/** Maps why a TCP connect failed to the open result, and so the reply, a client is told. */
+public final class ConnectFailures {
 
     private ConnectFailures() {
     }
 
-    static OpenResult resultOf(Throwable cause) {
+    public static OpenResult resultOf(Throwable cause) {
         if (cause instanceof ConnectTimeoutException) {
             return OpenResult.TIMED_OUT;
         }

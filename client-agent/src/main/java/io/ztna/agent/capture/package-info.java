@@ -1,0 +1,2 @@
+/** Capture of app traffic on the device: SOCKS5 proxy, port forwards and direct connections. */
+package io.ztna.agent.capture;

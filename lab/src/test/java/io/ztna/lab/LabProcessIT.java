@@ -1,0 +1,140 @@
+package io.ztna.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ztna.lab.demo.DemoHttpServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code bin/lab up} as a user would: every daemon its own process, then fetches the demo
+ * page with curl through the agent's SOCKS5 port and checks {@code bin/lab status}.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class LabProcessIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void labServesDemoPageToCurl() throws Exception {
+        int socks = FreePorts.next();
+        int http = FreePorts.next();
+        int forward = FreePorts.next();
+        List<String> command = List.of(ROOT.resolve("bin/lab").toString(), "up",
+                "--state-dir", dir.toString(),
+                "--socks-port", Integer.toString(socks),
+                "--client-gateway-port", Integer.toString(FreePorts.next()),
+                "--publisher-gateway-port", Integer.toString(FreePorts.next()),
+                "--admin-port", Integer.toString(FreePorts.next()),
+                "--demo-http-port", Integer.toString(http),
+                "--demo-echo-port", Integer.toString(FreePorts.next()),
+                "--forward", forward + "=intranet.corp.internal:" + http);
+        Process lab = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String readyLine = awaitReady(lab);
+            assertThat(readyLine).contains("ready");
+
+            String page = run("curl", "-sS", "--max-time", "10", "--socks5-hostname",
+                    "127.0.0.1:" + socks, "http://intranet.corp.internal:" + http + "/");
+            assertThat(page).contains(DemoHttpServer.MARKER);
+            assertThat(page).contains("Host: intranet.corp.internal");
+
+            String forwarded = run("curl", "-sS", "--max-time", "10",
+                    "-H", "Host: intranet.corp.internal", "http://127.0.0.1:" + forward + "/");
+            assertThat(forwarded).contains(DemoHttpServer.MARKER);
+
+            String blocked = run("curl", "-sS", "--max-time", "10", "-o", "/dev/null",
+                    "-w", "%{exitcode}", "--socks5-hostname", "127.0.0.1:" + socks,
+                    "http://ssh.corp.internal:22/");
+            assertThat(blocked).endsWith("97");
+
+            JsonNode status = new ObjectMapper().readTree(run(ROOT.resolve("bin/lab").toString(),
+                    "status", "--state-dir", dir.toString()));
+            assertThat(status.path("daemons")).hasSize(4);
+            for (JsonNode daemon : status.path("daemons")) {
+                assertThat(daemon.path("running").asBoolean())
+                        .as(daemon.path("name").asText()).isTrue();
+                assertThat(daemon.path("pid").asLong()).isPositive();
+            }
+            assertThat(status.path("daemons").get(3).path("state").path("tunnel").asText())
+                    .isEqualTo("up");
+        } finally {
+            lab.destroy();
+            assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        JsonNode file = new ObjectMapper().readTree(dir.resolve(LabUp.STATUS_FILE).toFile());
+        for (JsonNode daemon : file.path("daemons")) {
+            assertThat(ProcessHandle.of(daemon.path("pid").asLong())
+                    .map(ProcessHandle::isAlive).orElse(false))
+                    .as(daemon.path("name").asText() + " stopped").isFalse();
+        }
+    }
+
+    /** Reads the lab's output until the line that says it is ready, or fails with the output. */
+    private static String awaitReady(Process lab) throws Exception {
+        List<String> seen = new ArrayList<>();
+        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(lab.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    synchronized (seen) {
+                        seen.add(line);
+                    }
+                    if (line.contains("ready")) {
+                        drainInBackground(reader);
+                        return line;
+                    }
+                }
+                return null;
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        String line = ready.get(240, TimeUnit.SECONDS);
+        if (line == null) {
+            synchronized (seen) {
+                throw new AssertionError("bin/lab up ended without a ready line: " + seen);
+            }
+        }
+        return line;
+    }
+
+    private static void drainInBackground(BufferedReader reader) {
+        Thread drain = new Thread(() -> {
+            try {
+                while (reader.readLine() != null) {
+                    // Keeps the pipe from filling up while the lab runs.
+                }
+            } catch (IOException e) {
+                // The lab stopped.
+            }
+        }, "lab-output");
+        drain.setDaemon(true);
+        drain.start();
+    }
+
+    private static String run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new String(output, StandardCharsets.UTF_8);
+    }
+
+}
