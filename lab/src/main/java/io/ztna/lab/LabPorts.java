@@ -6,7 +6,8 @@ package io.ztna.lab;
  * @param socks agent SOCKS5 listener
  * @param clientGateway client gateway's agent listener
  * @param publisherGateway publisher gateway's listener
- * @param adminBase first of four admin ports: agent, client gateway, publisher gateway, publisher
+ * @param adminBase first of four admin ports: agent, client gateway, publisher gateway,
+ *     publisher; 0 gives each daemon a port the system picks
  * @param demoHttp demo web app
  * @param demoEcho demo TCP echo app
  */
@@ -14,18 +15,18 @@ record LabPorts(int socks, int clientGateway, int publisherGateway, int adminBas
         int demoEcho) {
 
     int agentAdmin() {
-        return adminBase;
+        return adminBase == 0 ? 0 : adminBase;
     }
 
     int clientGatewayAdmin() {
-        return adminBase + 1;
+        return adminBase == 0 ? 0 : adminBase + 1;
     }
 
     int publisherGatewayAdmin() {
-        return adminBase + 2;
+        return adminBase == 0 ? 0 : adminBase + 2;
     }
 
     int publisherAdmin() {
-        return adminBase + 3;
+        return adminBase == 0 ? 0 : adminBase + 3;
     }
 }

@@ -35,9 +35,8 @@ final class InProcessLab implements AutoCloseable {
     ClientAgent agent;
 
     InProcessLab(Path dir, List<Forward> forwards) {
-        int adminBase = FreePorts.next();
         this.ports = new LabPorts(FreePorts.next(), FreePorts.next(), FreePorts.next(),
-                adminBase, FreePorts.next(), FreePorts.inLabRange());
+                0, FreePorts.next(), FreePorts.inLabRange());
         this.state = new LabState(dir, ports, forwards, false);
     }
 
