@@ -87,6 +87,18 @@ public final class ClientGateway implements AutoCloseable {
         return admin == null ? null : admin.localAddress();
     }
 
+    /** The tunnels to publisher gateways that are up now. */
+    public List<Tunnel> publisherGatewayTunnels() {
+        List<Tunnel> tunnels = new ArrayList<>();
+        for (TunnelDialer dialer : dialers) {
+            Tunnel tunnel = dialer.current();
+            if (tunnel != null) {
+                tunnels.add(tunnel);
+            }
+        }
+        return tunnels;
+    }
+
     public PublisherDirectory directory() {
         return directory;
     }

@@ -25,7 +25,19 @@ final class Socks5Client {
 
     /** Sends CONNECT for a domain name and returns the reply; the socket is open on success. */
     static Connection connect(InetSocketAddress proxy, String host, int port) throws IOException {
+        return connect(proxy, host, port, 0);
+    }
+
+    /**
+     * Like {@link #connect(InetSocketAddress, String, int)}, with the socket's receive buffer
+     * set to {@code receiveBufferBytes} before connecting when it is above 0.
+     */
+    static Connection connect(InetSocketAddress proxy, String host, int port,
+            int receiveBufferBytes) throws IOException {
         Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
         socket.connect(proxy, 5_000);
         socket.setSoTimeout(30_000);
         socket.setTcpNoDelay(true);

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.ztna.proto.admin.AdminServer;
+import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.SpiffeId;
@@ -71,6 +72,11 @@ public final class PublisherGateway implements AutoCloseable {
     /** Ids of the publishers connected now. */
     public List<String> connectedPublishers() {
         return registry.publisherIds();
+    }
+
+    /** The tunnels of the publishers connected now. */
+    public List<Tunnel> publisherTunnels() {
+        return registry.publisherTunnels();
     }
 
     public int clientGatewayCount() {

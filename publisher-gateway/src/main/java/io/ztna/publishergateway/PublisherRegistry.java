@@ -40,6 +40,10 @@ final class PublisherRegistry {
         return clientGateways.size();
     }
 
+    List<Tunnel> publisherTunnels() {
+        return new ArrayList<>(publishers.values());
+    }
+
     List<String> publisherIds() {
         return new ArrayList<>(publishers.keySet());
     }
