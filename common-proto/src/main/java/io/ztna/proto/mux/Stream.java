@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Receiving: the peer may send at most the receive window ahead of what this side
  * {@link #consumed consumed}. The window doubles, up to the tunnel's maximum stream window and
- * within the tunnel's growth budget, when the consumer drains a whole window within about two
- * round trips, so windows follow the path instead of staying fixed.
+ * within the tunnel's growth budget, when the peer was close to running out of credit while the
+ * consumer kept up, so windows follow the path instead of staying fixed.
  */
 public final class Stream {
 
@@ -53,7 +53,6 @@ public final class Stream {
     long recvRemaining;
     int unackedBytes;
     long unconsumedBytes;
-    long windowCycleStartNanos;
     boolean finReceived;
 
     Stream(Tunnel tunnel, int id, FlowMetadata metadata, State state, int sendWindow,
@@ -65,7 +64,6 @@ public final class Stream {
         this.sendWindow = sendWindow;
         this.recvWindowSize = recvWindow;
         this.recvRemaining = recvWindow;
-        this.windowCycleStartNanos = System.nanoTime();
     }
 
     public int id() {

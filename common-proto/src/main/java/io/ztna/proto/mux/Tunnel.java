@@ -61,8 +61,6 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
     private static final Logger frameLog = LoggerFactory.getLogger("io.ztna.proto.frame");
-    /** Round trip assumed for window growth until the first PING answer arrives. */
-    private static final long DEFAULT_RTT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Largest control message accepted after joining its pieces, in characters. */
     static final int MAX_CONTROL_LENGTH = 16 * 1024 * 1024;
     private static final long CLOSE_GRACE_MILLIS = 1_000;
@@ -680,16 +678,15 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Doubles a stream's receive window when its consumer drained half a window within about
-     * two round trips, a sign that the window rather than the reader limits the flow. Returns
-     * the bytes added.
+     * Doubles a stream's receive window when the peer had used more than three quarters of
+     * its credit by the time half a window was consumed: the sender was about to stall on the
+     * window while the consumer kept up, so the window, not the reader, limits the flow. A
+     * stalled reader consumes nothing and so never grows its window. Growth stops at the
+     * maximum stream window and when all growth on the tunnel reaches half the tunnel window.
+     * Returns the bytes added.
      */
     private int growWindow(Stream stream) {
-        long now = System.nanoTime();
-        long elapsed = now - stream.windowCycleStartNanos;
-        stream.windowCycleStartNanos = now;
-        long rtt = rttNanos > 0 ? rttNanos : DEFAULT_RTT_NANOS;
-        if (elapsed > 2 * rtt) {
+        if (stream.recvRemaining >= stream.recvWindowSize / 4) {
             return 0;
         }
         int target = (int) Math.min(2L * stream.recvWindowSize, options.maxStreamWindow());
@@ -844,7 +841,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
 
     private void requestFlush() {
         needsFlush = true;
-        if (inRead || flushScheduled) {
+        if (flushScheduled) {
             return;
         }
         flushScheduled = true;
