@@ -160,10 +160,6 @@ public final class Stream {
         ArrayDeque<Object> events = backlog;
         backlog = null;
         for (Object event : events) {
-            if (isClosed() && !(event instanceof ResetEvent)) {
-                ReferenceCountUtil.release(event);
-                continue;
-            }
             deliver(event);
         }
     }
@@ -237,7 +233,11 @@ public final class Stream {
         return after < WRITE_LOW_WATER && after + bytes >= WRITE_LOW_WATER;
     }
 
-    /** Drops everything queued, failing the promises; called when the stream closes. */
+    /**
+     * Drops the queued writes and fails their promises when the stream closes. Events waiting
+     * for a listener stay queued when the stream ended with FIN both ways, so a listener set
+     * later still reads all data. Otherwise only a reset stays queued and the data is released.
+     */
     void failPending(Throwable cause) {
         if (pending != null) {
             PendingWrite write;
@@ -249,11 +249,16 @@ public final class Stream {
                 }
             }
         }
-        if (backlog != null) {
-            for (Object event : backlog) {
-                ReferenceCountUtil.release(event);
-            }
+        if (backlog != null && !(finReceived && finSent)) {
+            ArrayDeque<Object> events = backlog;
             backlog = null;
+            for (Object event : events) {
+                if (event instanceof ResetEvent) {
+                    deliver(event);
+                } else {
+                    ReferenceCountUtil.release(event);
+                }
+            }
         }
     }
 

@@ -252,7 +252,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         if (keepalive != null) {
             return;
         }
-        lastReadNanos = System.nanoTime();
+        lastReadNanos = nanoTime();
         writeFrame(new HelloFrame(local));
         keepalive = channel.eventLoop().scheduleAtFixedRate(this::keepaliveTick,
                 options.pingIntervalMillis(), options.pingIntervalMillis(), TimeUnit.MILLISECONDS);
@@ -260,7 +260,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastReadNanos = System.nanoTime();
+        lastReadNanos = nanoTime();
         inRead = true;
         Frame frame = (Frame) msg;
         if (frameLog.isTraceEnabled()) {
@@ -361,7 +361,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         }
         remote = hello.settings();
         tunnelSendWindow = remote.tunnelWindow();
-        writeFrame(new PingFrame(System.nanoTime(), false));
+        writeFrame(new PingFrame(nanoTime(), false));
         ready.trySuccess(this);
         listener.onReady(this);
     }
@@ -504,7 +504,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
             writeFrame(new PingFrame(ping.opaque(), true));
             return;
         }
-        long sample = System.nanoTime() - ping.opaque();
+        long sample = nanoTime() - ping.opaque();
         if (sample < 0) {
             return;
         }
@@ -601,6 +601,15 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         return channel.newPromise();
     }
 
+    /**
+     * Returns the event loop's clock in nanoseconds. Keepalive, round trips and window growth
+     * read this clock rather than {@code System.nanoTime()}, so that a test can drive them with
+     * Netty's {@code MockTicker}.
+     */
+    long nanoTime() {
+        return channel.eventLoop().ticker().nanoTime();
+    }
+
     private void doOpen(FlowMetadata metadata, Promise<Stream> promise) {
         if (closed || remote == null || goAwayReceived || goAwaySent) {
             String why = closed ? "tunnel closed" : remote == null ? "tunnel not ready"
@@ -637,6 +646,9 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         stream.state(Stream.State.OPEN);
         writeFrame(new OpenResultFrame(stream.id(), OpenResult.CONNECTED, ""));
         stream.setListener(streamListener);
+        if (stream.hasPending()) {
+            schedule(stream);
+        }
     }
 
     void reject(Stream stream, OpenResult result, String reason) {
@@ -699,14 +711,25 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         return delta;
     }
 
+    /**
+     * Adds to the tunnel credit owed to the peer, and sends it once a quarter of the tunnel
+     * window, at most 256 KiB, has gathered.
+     */
     private void returnTunnelCredit(long bytes) {
         tunnelUnacked += bytes;
         long threshold = Math.min(local.tunnelWindow() / 4, 256 * 1024);
         if (tunnelUnacked >= threshold) {
-            tunnelRecvRemaining += tunnelUnacked;
-            writeFrame(new WindowUpdateFrame(0, (int) tunnelUnacked));
-            tunnelUnacked = 0;
+            sendTunnelCredit();
         }
+    }
+
+    private void sendTunnelCredit() {
+        if (tunnelUnacked == 0 || closed) {
+            return;
+        }
+        tunnelRecvRemaining += tunnelUnacked;
+        writeFrame(new WindowUpdateFrame(0, (int) tunnelUnacked));
+        tunnelUnacked = 0;
     }
 
     private void closeIfDone(Stream stream) {
@@ -723,9 +746,11 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         streams.remove(stream.id());
         stream.failPending(new ClosedChannelException());
         if (stream.unconsumedBytes > 0) {
-            long unconsumed = stream.unconsumedBytes;
+            // The credit goes back at once rather than with the next batch, because otherwise
+            // each reset of a stream holding less than a batch shrinks the peer's tunnel window.
+            tunnelUnacked += stream.unconsumedBytes;
             stream.unconsumedBytes = 0;
-            returnTunnelCredit(unconsumed);
+            sendTunnelCredit();
         }
         windowGrowth -= stream.recvWindowSize - local.initialStreamWindow();
         if (goAwaySent && streams.isEmpty()) {
@@ -735,8 +760,13 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
 
     // Sending.
 
+    /**
+     * Queues a stream with data or FIN to send. Only OPEN streams are queued, because the peer
+     * treats DATA or FIN before OPEN_RESULT as a protocol error. Writes made before
+     * {@link #accept} wait for it.
+     */
     void schedule(Stream stream) {
-        if (!stream.scheduled && !stream.isClosed()) {
+        if (!stream.scheduled && stream.state() == Stream.State.OPEN) {
             stream.scheduled = true;
             sendQueue.add(stream);
         }
@@ -755,11 +785,12 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
                     break;
                 }
                 stream.scheduled = false;
-                if (stream.isClosed()) {
+                if (stream.state() != Stream.State.OPEN) {
                     continue;
                 }
                 sendNext(stream);
-                if (stream.hasPending() && stream.sendWindow > 0 && !stream.isClosed()) {
+                if (stream.hasPending() && stream.sendWindow > 0
+                        && stream.state() == Stream.State.OPEN) {
                     stream.scheduled = true;
                     sendQueue.add(stream);
                 }
@@ -862,7 +893,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         if (closed) {
             return;
         }
-        long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReadNanos);
+        long idleMillis = TimeUnit.NANOSECONDS.toMillis(nanoTime() - lastReadNanos);
         if (idleMillis >= options.deadPeerTimeoutMillis()) {
             log.warn("{} tunnel dead: peer={} idleMillis={} timeoutMillis={}",
                     id(), peer, idleMillis, options.deadPeerTimeoutMillis());
@@ -870,7 +901,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
                     "nothing received for " + idleMillis + " ms");
             return;
         }
-        writeFrame(new PingFrame(System.nanoTime(), false));
+        writeFrame(new PingFrame(nanoTime(), false));
     }
 
     private void protocolError(ProtocolException e) {

@@ -31,6 +31,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Socket-side state is confined to the socket's event loop; stream events are moved there.
  * Buffers are passed on, never copied.
+ *
+ * <p>The caller creates the socket with {@code AUTO_READ} off and {@code ALLOW_HALF_CLOSURE} on,
+ * at accept or connect time, and starts the relay before the socket's peer can send EOF. The
+ * native epoll transport (Netty 4.2) reads pending bytes and EOF when the peer half-closes, even
+ * with {@code AUTO_READ} off, so bytes that arrive before the relay starts are dropped by the
+ * pipeline. The relay therefore resets the stream, rather than send a truncated flow, when the
+ * socket is already closed or its input already shut down as it starts.
+ *
+ * <p>TODO: hold early bytes and EOF from accept time, so that transparent capture, where the
+ * client sends before the stream is open, keeps a request sent with an immediate half-close.
  */
 public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
         implements StreamListener {
@@ -40,6 +50,8 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
     private final Channel socket;
     private final Stream stream;
     private final ErrorCode resetCode;
+    /** True when the socket leads to the client, false when it leads to the app. */
+    private final boolean clientSocket;
     private final Promise<RelaySummary> done;
     private long bytesFromSocket;
     private long bytesToSocket;
@@ -49,8 +61,10 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
     private boolean finished;
     private ChannelFuture lastWrite;
 
-    private SocketStreamRelay(Channel socket, Stream stream, ErrorCode resetCode) {
+    private SocketStreamRelay(Channel socket, Stream stream, ErrorCode resetCode,
+            boolean clientSocket) {
         this.socket = socket;
+        this.clientSocket = clientSocket;
         this.stream = stream;
         this.resetCode = resetCode;
         this.done = socket.eventLoop().newPromise();
@@ -63,7 +77,7 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
      */
     public static SocketStreamRelay forOpenedStream(
             Channel socket, Stream stream, ErrorCode resetCode) {
-        SocketStreamRelay relay = install(socket, stream, resetCode);
+        SocketStreamRelay relay = install(socket, stream, resetCode, true);
         stream.listen(relay);
         return relay;
     }
@@ -71,18 +85,34 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
     /** Starts relaying between a connected socket and a stream the peer opened, accepting it. */
     public static SocketStreamRelay forAcceptedStream(
             Channel socket, Stream stream, ErrorCode resetCode) {
-        SocketStreamRelay relay = install(socket, stream, resetCode);
+        SocketStreamRelay relay = install(socket, stream, resetCode, false);
         stream.accept(relay);
         return relay;
     }
 
-    private static SocketStreamRelay install(Channel socket, Stream stream, ErrorCode code) {
-        SocketStreamRelay relay = new SocketStreamRelay(socket, stream, code);
-        socket.config().setAutoRead(false);
-        socket.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        socket.pipeline().addLast(relay);
-        socket.read();
+    private static SocketStreamRelay install(Channel socket, Stream stream, ErrorCode code,
+            boolean clientSocket) {
+        SocketStreamRelay relay = new SocketStreamRelay(socket, stream, code, clientSocket);
+        // A handler added from another thread may miss the socket's events until its
+        // handlerAdded task runs, so the relay joins the pipeline on the socket's loop.
+        relay.onSocketLoop(() -> {
+            socket.config().setAutoRead(false);
+            socket.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            socket.pipeline().addLast(relay);
+            relay.start();
+        });
         return relay;
+    }
+
+    /** Starts reading, or resets the stream when the socket closed before the relay joined. */
+    private void start() {
+        if (!socket.isActive()) {
+            abort("connection closed before the relay started");
+        } else if (((DuplexChannel) socket).isInputShutdown()) {
+            abort("input shut down before the relay started");
+        } else {
+            socket.read();
+        }
     }
 
     /** Completes when the socket closed, with the byte counts and how the flow ended. */
@@ -151,14 +181,21 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
         finished = true;
         stream.reset(resetCode, reason);
         socket.close();
-        done.trySuccess(new RelaySummary(bytesFromSocket, bytesToSocket, resetCode + ": " + reason));
+        done.trySuccess(summary(resetCode + ": " + reason));
+    }
+
+    /** Counts bytes from the client as up, whichever side of the flow this socket is on. */
+    private RelaySummary summary(String outcome) {
+        return clientSocket
+                ? new RelaySummary(bytesFromSocket, bytesToSocket, outcome)
+                : new RelaySummary(bytesToSocket, bytesFromSocket, outcome);
     }
 
     private void closeIfDone() {
         if (inputDone && outputDone && !finished) {
             finished = true;
             socket.close();
-            done.trySuccess(new RelaySummary(bytesFromSocket, bytesToSocket, "closed"));
+            done.trySuccess(summary("closed"));
         }
     }
 
@@ -217,7 +254,7 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
                 socket.config().setOption(ChannelOption.SO_LINGER, 0);
             }
             socket.close();
-            done.trySuccess(new RelaySummary(bytesFromSocket, bytesToSocket, code + ": " + reason));
+            done.trySuccess(summary(code + ": " + reason));
         });
     }
 
