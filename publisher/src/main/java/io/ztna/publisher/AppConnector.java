@@ -3,7 +3,6 @@ package io.ztna.publisher;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.FlowMetadata;
@@ -13,6 +12,7 @@ import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.relay.ConnectFailures;
+import io.ztna.proto.relay.EarlyInbound;
 import io.ztna.proto.relay.SocketStreamRelay;
 import io.ztna.proto.transport.Transports;
 import java.net.InetAddress;
@@ -76,7 +76,7 @@ final class AppConnector implements TunnelListener {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .handler(new ChannelInboundHandlerAdapter());
+                .handler(new EarlyInbound());
         ChannelFuture connect = bootstrap.connect(target);
         connect.addListener(f -> {
             if (!f.isSuccess()) {

@@ -11,6 +11,7 @@ import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.mux.FlowOpenException;
 import io.ztna.proto.mux.Stream;
+import io.ztna.proto.relay.EarlyInbound;
 import io.ztna.proto.relay.SocketStreamRelay;
 import io.ztna.proto.transport.Transports;
 import java.net.InetSocketAddress;
@@ -54,7 +55,7 @@ public final class PortForward implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new Opener());
+                        ch.pipeline().addLast(new EarlyInbound(), new Opener());
                     }
                 })
                 .bind(listen).sync().channel();

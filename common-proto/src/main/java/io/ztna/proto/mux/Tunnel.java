@@ -148,13 +148,13 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         return isActive() && !goAwayReceived && !goAwaySent;
     }
 
-    /** Smoothed PING round trip in nanoseconds, or -1 before the first answer. */
+    /** Returns the smoothed PING round trip in nanoseconds, or -1 before the first PING ACK. */
     public long rttNanos() {
         return rttNanos;
     }
 
     /**
-     * Opens a stream for a flow. The future succeeds once the peer answers CONNECTED, and fails
+     * Opens a stream for a flow. The future succeeds once the peer replies CONNECTED, and fails
      * with {@link FlowOpenException} naming the result otherwise, including TIMED_OUT after the
      * open timeout and GOING_AWAY when the tunnel closes first.
      */
@@ -631,7 +631,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         writeFrame(new OpenFrame(id, metadata));
         channel.eventLoop().schedule(() -> {
             if (stream.state() == Stream.State.OPENING) {
-                promise.tryFailure(new FlowOpenException(OpenResult.TIMED_OUT, "no answer within "
+                promise.tryFailure(new FlowOpenException(OpenResult.TIMED_OUT, "no OPEN_RESULT within "
                         + options.openTimeoutMillis() + " ms"));
                 resetStream(stream, ErrorCode.CANCEL, "open timed out", false);
             }
@@ -691,8 +691,8 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
 
     /**
      * Doubles a stream's receive window when the peer had used more than three quarters of
-     * its credit by the time half a window was consumed: the sender was about to stall on the
-     * window while the consumer kept up, so the window, not the reader, limits the flow. A
+     * its credit by the time half a window was consumed. The sender was then about to stall on
+     * the window while the consumer kept up, so the window, not the reader, limits the flow. A
      * stalled reader consumes nothing and so never grows its window. Growth stops at the
      * maximum stream window and when all growth on the tunnel reaches half the tunnel window.
      * Returns the bytes added.

@@ -7,7 +7,7 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 
-/** Maps why a TCP connect failed to the open result, and so the reply, a client is told. */
+/** Maps the cause of a failed TCP connect to the open result, and so to the client's reply. */
 public final class ConnectFailures {
 
     private ConnectFailures() {

@@ -1,7 +1,7 @@
 package io.ztna.proto.relay;
 
 /**
- * How a relayed flow ended.
+ * The end of a relayed flow: bytes each way and the outcome.
  *
  * @param bytesUp bytes sent from the client side towards the app
  * @param bytesDown bytes sent from the app side towards the client

@@ -98,14 +98,37 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
         relay.onSocketLoop(() -> {
             socket.config().setAutoRead(false);
             socket.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            EarlyInbound early = socket.pipeline().get(EarlyInbound.class);
             socket.pipeline().addLast(relay);
+            if (early != null) {
+                relay.takeOver(early);
+            }
             relay.start();
         });
         return relay;
     }
 
+    /** Forwards what arrived before the relay joined, then stops keeping. */
+    private void takeOver(EarlyInbound early) {
+        for (Object msg : early.takeMessages()) {
+            channelRead(null, msg);
+        }
+        boolean inputShutdown = early.inputShutdown();
+        boolean inactive = early.inactive();
+        socket.pipeline().remove(early);
+        if (inactive) {
+            abort("connection closed before the relay started");
+        } else if (inputShutdown) {
+            inputDone = true;
+            stream.fin();
+        }
+    }
+
     /** Starts reading, or resets the stream when the socket closed before the relay joined. */
     private void start() {
+        if (finished || inputDone) {
+            return;
+        }
         if (!socket.isActive()) {
             abort("connection closed before the relay started");
         } else if (((DuplexChannel) socket).isInputShutdown()) {

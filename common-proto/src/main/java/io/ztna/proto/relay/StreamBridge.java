@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Joins two streams on two tunnels, as a gateway does. Data buffers pass from one stream to the
  * other as they are, and credit goes back to the sending side only when the buffer was written
- * to the next tunnel, so each gateway holds at most one window per direction for a flow.
+ * to the next tunnel, so each gateway buffers at most one window per direction for a flow.
  * FIN and RESET are carried across unchanged.
  */
 public final class StreamBridge {

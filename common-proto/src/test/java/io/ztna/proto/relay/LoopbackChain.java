@@ -83,6 +83,7 @@ final class LoopbackChain implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel socket) {
+                        socket.pipeline().addLast(new EarlyInbound());
                         openFlow(tunnel, socket);
                     }
                 }));
@@ -170,7 +171,7 @@ final class LoopbackChain implements AutoCloseable {
                     .channel(Transports.socketChannel())
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .handler(new ChannelInboundHandlerAdapter())
+                    .handler(new EarlyInbound())
                     .connect(metadata.host(), metadata.port())
                     .addListener((ChannelFuture f) -> {
                         if (f.isSuccess()) {
