@@ -141,7 +141,7 @@ class TunnelTest {
             pair.advanceMillis(1);
 
             assertThat(((FlowOpenException) open.cause()).result()).isEqualTo(OpenResult.TIMED_OUT);
-            assertThat(open.cause()).hasMessage("no answer within 500 ms");
+            assertThat(open.cause()).hasMessage("no OPEN_RESULT within 500 ms");
             assertThat(pair.client.streamCount()).isZero();
             assertThat(pair.server.streamCount()).isZero();
             RecordingStreamListener late =
