@@ -5,11 +5,17 @@ import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.mux.Stream;
 
 /**
- * Opens a flow through the tunnel. The future succeeds once the publisher has connected to the
- * app, and fails with {@link io.ztna.proto.mux.FlowOpenException} naming the result otherwise.
+ * Opens flows through the agent's tunnel, whichever tunnel is current.
+ *
+ * <p>The returned future succeeds once the publisher has connected to the app, and fails with
+ * {@link io.ztna.proto.mux.FlowOpenException} naming the {@link io.ztna.proto.frame.OpenResult}
+ * otherwise. It may complete on any thread. A caller that loses interest cancels the future.
+ * An implementation that cannot cancel still completes it, so the caller resets a stream that
+ * arrives after it lost interest.
  */
 @FunctionalInterface
 public interface FlowOpener {
 
+    /** Starts opening {@code flow} and returns at once, without blocking. */
     Future<Stream> open(FlowMetadata flow);
 }

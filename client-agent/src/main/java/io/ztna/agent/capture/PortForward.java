@@ -9,7 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.FlowMetadata;
-import io.ztna.proto.mux.FlowOpenException;
+import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.relay.EarlyInbound;
 import io.ztna.proto.relay.SocketStreamRelay;
@@ -20,30 +20,50 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A local port forward, like {@code ssh -L}: each connection to the listen address becomes a
- * flow to one fixed destination. The client's bytes wait in its socket until the flow is open;
- * when the open fails the client gets a TCP reset and the reason is logged.
+ * tunnel flow to one fixed destination.
+ *
+ * <p>Accepted sockets start with AUTO_READ off, so the client's first bytes wait in the kernel
+ * until the flow is open and the relay reads them. Bytes and EOF that the epoll transport reads
+ * anyway, when the client half-closes early, wait in an {@link EarlyInbound} that the relay
+ * takes over. When the open fails, the client gets a TCP reset (SO_LINGER 0) and the reason is
+ * logged, since a plain TCP client has no other way to learn of the failure.
+ *
+ * <p>Not thread-safe: call {@link #start()} and {@link #close()} from one thread. Connections
+ * run on the event loops of the given group, which the caller owns and shuts down.
  */
 public final class PortForward implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PortForward.class);
+    private static final String MODE = "forward";
 
     private final EventLoopGroup group;
     private final InetSocketAddress listen;
-    private final String host;
-    private final int port;
+    private final FlowMetadata flow;
     private final FlowOpener opener;
+    private final CaptureTimeouts timeouts;
     private Channel serverChannel;
 
+    /** Creates a forward with {@link CaptureTimeouts#defaults()}. */
     public PortForward(EventLoopGroup group, InetSocketAddress listen, String host, int port,
             FlowOpener opener) {
-        this.group = group;
-        this.listen = listen;
-        this.host = host;
-        this.port = port;
-        this.opener = opener;
+        this(group, listen, host, port, opener, CaptureTimeouts.defaults());
     }
 
-    /** Binds the listener, blocking until it is bound. */
+    /**
+     * Creates a forward from {@code listen} to {@code host:port} through the tunnel.
+     *
+     * @throws IllegalArgumentException when the host is empty or the port is outside 1 to 65535
+     */
+    public PortForward(EventLoopGroup group, InetSocketAddress listen, String host, int port,
+            FlowOpener opener, CaptureTimeouts timeouts) {
+        this.group = group;
+        this.listen = listen;
+        this.flow = FlowMetadata.tcp(host, port);
+        this.opener = opener;
+        this.timeouts = timeouts;
+    }
+
+    /** Binds the listener, blocking until it is bound; throws when the bind fails. */
     public PortForward start() throws InterruptedException {
         serverChannel = new ServerBootstrap()
                 .group(group)
@@ -59,14 +79,17 @@ public final class PortForward implements AutoCloseable {
                     }
                 })
                 .bind(listen).sync().channel();
-        log.info("port forward listening: address={} destination={}:{}", localAddress(), host, port);
+        log.info("port forward listening: address={} destination={}",
+                localAddress(), flow.destination());
         return this;
     }
 
+    /** Returns the bound address, with the port the system chose when port 0 was configured. */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** Stops accepting; connections already accepted keep running. */
     @Override
     public void close() {
         if (serverChannel != null) {
@@ -74,35 +97,35 @@ public final class PortForward implements AutoCloseable {
         }
     }
 
-    /** Opens the flow for one accepted connection, then hands it to the relay. */
+    /** Opens the flow for one accepted connection, then hands the socket to the relay. */
     private final class Opener extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel client = ctx.channel();
-            opener.open(FlowMetadata.tcp(host, port)).addListener(f -> client.eventLoop().execute(
-                    () -> {
-                        if (!f.isSuccess()) {
-                            String result = f.cause() instanceof FlowOpenException failure
-                                    ? failure.result().name() : "INTERNAL_ERROR";
-                            log.info("{} forwarded flow failed: client={} destination={}:{} "
-                                    + "result={} reason=\"{}\"", client.id().asShortText(),
-                                    client.remoteAddress(), host, port, result,
-                                    f.cause().getMessage());
+            long startNanos = System.nanoTime();
+            FlowOpenAttempt.start(client, opener, flow, timeouts.open().toMillis(),
+                    new FlowOpenAttempt.Outcome() {
+                        @Override
+                        public void opened(Stream stream) {
+                            FlowLog.opened(client, MODE, flow.destination(),
+                                    "tunnel stream " + stream.id());
+                            ctx.pipeline().remove(Opener.this);
+                            SocketStreamRelay relay = SocketStreamRelay.forOpenedStream(
+                                    client, stream, ErrorCode.CLIENT_RESET);
+                            relay.completion().addListener(f -> FlowLog.finished(client, MODE,
+                                    flow.destination(), relay.completion().getNow(), startNanos));
+                        }
+
+                        @Override
+                        public void failed(OpenResult result, String reason) {
+                            FlowLog.failed(client, MODE, flow.destination(), result, reason);
                             if (client.isActive()) {
                                 client.config().setOption(ChannelOption.SO_LINGER, 0);
                             }
                             client.close();
-                            return;
                         }
-                        Stream stream = (Stream) f.getNow();
-                        if (!client.isActive()) {
-                            stream.reset(ErrorCode.CLIENT_RESET, "client left before the flow opened");
-                            return;
-                        }
-                        ctx.pipeline().remove(this);
-                        SocketStreamRelay.forOpenedStream(client, stream, ErrorCode.CLIENT_RESET);
-                    }));
+                    });
             ctx.fireChannelActive();
         }
     }

@@ -13,11 +13,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's SOCKS5 server (RFC 1928, no authentication, CONNECT only). The success reply is
- * sent only once the flow is open end to end, so a client sees success only for a live
+ * The agent's SOCKS5 server (RFC 1928): no authentication, CONNECT only, with domain names,
+ * IPv4 and IPv6 addresses. Each destination goes where {@link Steering} decides. The success
+ * reply is sent only once the far end connected, so a client sees success only for a live
  * connection to the app, and otherwise the reply code that matches the failure.
+ *
+ * <p>Not thread-safe: call {@link #start()} and {@link #close()} from one thread. Connections
+ * run on the event loops of the given group, which the caller owns and shuts down.
  */
 public final class SocksServer implements AutoCloseable {
+
+    /** The listen address when none is configured: 127.0.0.1, port 1080. */
+    public static final InetSocketAddress DEFAULT_ADDRESS =
+            new InetSocketAddress("127.0.0.1", 1080);
 
     private static final Logger log = LoggerFactory.getLogger(SocksServer.class);
 
@@ -25,17 +33,25 @@ public final class SocksServer implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final FlowOpener opener;
     private final Steering steering;
+    private final CaptureTimeouts timeouts;
     private Channel serverChannel;
 
+    /** Creates a server with {@link CaptureTimeouts#defaults()}. */
     public SocksServer(EventLoopGroup group, InetSocketAddress bindAddress, FlowOpener opener,
             Steering steering) {
+        this(group, bindAddress, opener, steering, CaptureTimeouts.defaults());
+    }
+
+    public SocksServer(EventLoopGroup group, InetSocketAddress bindAddress, FlowOpener opener,
+            Steering steering, CaptureTimeouts timeouts) {
         this.group = group;
         this.bindAddress = bindAddress;
         this.opener = opener;
         this.steering = steering;
+        this.timeouts = timeouts;
     }
 
-    /** Binds the listener, blocking until it is bound. */
+    /** Binds the listener, blocking until it is bound; throws when the bind fails. */
     public SocksServer start() throws InterruptedException {
         serverChannel = new ServerBootstrap()
                 .group(group)
@@ -48,7 +64,7 @@ public final class SocksServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new Socks5InitialRequestDecoder(),
                                 Socks5ServerEncoder.DEFAULT,
-                                new SocksRequestHandler(opener, steering));
+                                new SocksRequestHandler(opener, steering, timeouts));
                     }
                 })
                 .bind(bindAddress).sync().channel();
@@ -56,10 +72,12 @@ public final class SocksServer implements AutoCloseable {
         return this;
     }
 
+    /** Returns the bound address, with the port the system chose when port 0 was configured. */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** Stops accepting; connections already accepted keep running. */
     @Override
     public void close() {
         if (serverChannel != null) {

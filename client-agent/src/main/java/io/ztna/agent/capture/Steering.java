@@ -1,10 +1,15 @@
 package io.ztna.agent.capture;
 
-/** Where a captured destination goes: into the tunnel, blocked, directly, or nowhere. */
+/**
+ * Decides where a captured destination goes: into the tunnel, or nowhere because a steering
+ * block rule covers it. A destination that no app covers goes directly or nowhere, as the
+ * agent's "uncovered" setting selects (default: direct). Called on event loops, so
+ * implementations must be thread-safe and must not block.
+ */
 @FunctionalInterface
 public interface Steering {
 
-    /** How the agent handles one destination. */
+    /** The route chosen for one destination. */
     enum Decision {
         /** Covered by the steering policy: send it through the tunnel. */
         TUNNEL,
@@ -16,5 +21,6 @@ public interface Steering {
         REJECT
     }
 
+    /** Returns the decision for {@code host} (a name or an address literal) and TCP port. */
     Decision decide(String host, int port);
 }

@@ -1,0 +1,117 @@
+package io.ztna.agent.capture;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.frame.FlowMetadata;
+import io.ztna.proto.frame.OpenResult;
+import io.ztna.proto.mux.FlowOpenException;
+import io.ztna.proto.mux.Stream;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens one tunnel flow on behalf of one client socket.
+ *
+ * <p>The {@link Outcome} runs at most once, on the client's event loop: {@link Outcome#opened}
+ * when the far end connected, {@link Outcome#failed} when the open failed or took longer than
+ * the open timeout. When the client closes first, the open is cancelled and the outcome never
+ * runs; a stream that arrives anyway is reset with {@link ErrorCode#CLIENT_RESET}, and so is a
+ * stream that arrives after the timeout.
+ */
+final class FlowOpenAttempt {
+
+    /** Receives the end of an open attempt, on the client's event loop. */
+    interface Outcome {
+
+        /** The far end connected; the callee now owns {@code stream}. */
+        void opened(Stream stream);
+
+        /** The open failed; {@code reason} is for the log, never for the client. */
+        void failed(OpenResult result, String reason);
+    }
+
+    private final Channel client;
+    private final Outcome outcome;
+    private Future<Stream> open;
+    private ScheduledFuture<?> timeout;
+    private ChannelFutureListener onClientClosed;
+    private boolean done;
+
+    private FlowOpenAttempt(Channel client, Outcome outcome) {
+        this.client = client;
+        this.outcome = outcome;
+    }
+
+    /** Starts opening {@code flow}; call on the client's event loop. */
+    static void start(Channel client, FlowOpener opener, FlowMetadata flow, long timeoutMillis,
+            Outcome outcome) {
+        new FlowOpenAttempt(client, outcome).run(opener, flow, timeoutMillis);
+    }
+
+    private void run(FlowOpener opener, FlowMetadata flow, long timeoutMillis) {
+        try {
+            open = opener.open(flow);
+        } catch (RuntimeException e) {
+            finish();
+            outcome.failed(OpenResult.INTERNAL_ERROR, "flow opener failed: " + e);
+            return;
+        }
+        timeout = client.eventLoop().schedule(() -> onTimeout(timeoutMillis),
+                timeoutMillis, TimeUnit.MILLISECONDS);
+        onClientClosed = f -> onClientClosed();
+        client.closeFuture().addListener(onClientClosed);
+        open.addListener(f -> {
+            if (client.eventLoop().inEventLoop()) {
+                onOpenDone();
+            } else {
+                client.eventLoop().execute(this::onOpenDone);
+            }
+        });
+    }
+
+    private void onOpenDone() {
+        if (done) {
+            if (open.isSuccess()) {
+                open.getNow().reset(ErrorCode.CLIENT_RESET, "flow no longer wanted by the agent");
+            }
+            return;
+        }
+        finish();
+        if (open.isSuccess()) {
+            outcome.opened(open.getNow());
+        } else if (open.cause() instanceof FlowOpenException failure) {
+            outcome.failed(failure.result(), failure.getMessage());
+        } else {
+            outcome.failed(OpenResult.INTERNAL_ERROR, String.valueOf(open.cause()));
+        }
+    }
+
+    private void onTimeout(long timeoutMillis) {
+        if (done) {
+            return;
+        }
+        finish();
+        open.cancel(false);
+        outcome.failed(OpenResult.TIMED_OUT, "no open result within " + timeoutMillis + " ms");
+    }
+
+    private void onClientClosed() {
+        if (done) {
+            return;
+        }
+        finish();
+        open.cancel(false);
+    }
+
+    private void finish() {
+        done = true;
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        if (onClientClosed != null) {
+            client.closeFuture().removeListener(onClientClosed);
+        }
+    }
+}
