@@ -89,9 +89,12 @@ class LabProcessIT {
     /** Reads the lab's output until the line that says it is ready, or fails with the output. */
     private static String awaitReady(Process lab) throws Exception {
         List<String> seen = new ArrayList<>();
+        // The reader stays open after the ready line: a background thread keeps draining it,
+        // so closing it here would block on the lock that thread holds.
+        BufferedReader reader = new BufferedReader(
+                new InputStreamReader(lab.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(lab.getInputStream(), StandardCharsets.UTF_8))) {
+            try {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     synchronized (seen) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -49,14 +50,60 @@ public final class ConfigLoader {
     }
 
     private static String describe(Path file, JsonMappingException e) {
-        JsonLocation location = e.getLocation();
+        JsonLocation location = locate(file, pointer(e));
+        if (location == null) {
+            location = e.getLocation();
+        }
         String where = location == null ? file.toString()
                 : file + ":" + location.getLineNr() + ":" + location.getColumnNr();
         String path = e.getPath().isEmpty() ? "" : " " + fieldPath(e) + ":";
         Throwable cause = e.getCause();
-        String message = cause instanceof IllegalArgumentException
-                ? cause.getMessage() : e.getOriginalMessage();
+        String message;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            message = "unknown field '" + unknown.getPropertyName() + "' (expected one of: "
+                    + String.join(", ", unknown.getKnownPropertyIds().stream()
+                            .map(String::valueOf).sorted().toList()) + ")";
+        } else if (cause instanceof IllegalArgumentException) {
+            message = cause.getMessage();
+        } else {
+            message = e.getOriginalMessage();
+        }
         return where + ":" + path + " " + message;
+    }
+
+    /** Returns the JSON pointer of the field or element the error concerns. */
+    private static String pointer(JsonMappingException e) {
+        StringBuilder pointer = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            pointer.append('/');
+            if (reference.getFieldName() != null) {
+                pointer.append(reference.getFieldName().replace("~", "~0").replace("/", "~1"));
+            } else {
+                pointer.append(reference.getIndex());
+            }
+        }
+        return pointer.toString();
+    }
+
+    /**
+     * Finds where the token at {@code pointer} starts by reading the file again, because
+     * Jackson reports the position it had read up to, often the line after the faulty value.
+     * Returns null when the file cannot be read or the pointer is not found.
+     */
+    private static JsonLocation locate(Path file, String pointer) {
+        if (pointer.isEmpty()) {
+            return null;
+        }
+        try (JsonParser parser = YAML.getFactory().createParser(Files.readAllBytes(file))) {
+            while (parser.nextToken() != null) {
+                if (pointer.equals(parser.getParsingContext().pathAsPointer().toString())) {
+                    return parser.currentTokenLocation();
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
     }
 
     private static String fieldPath(JsonMappingException e) {
