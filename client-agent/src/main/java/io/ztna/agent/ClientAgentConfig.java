@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
 import io.ztna.proto.config.HostAndPort;
+import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.ReconnectSection;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
@@ -36,7 +37,9 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
     record ForwardEntry(HostAndPort listen, HostAndPort to) {
 
         @JsonCreator
-        ForwardEntry(@JsonProperty(value = "listen", required = true) HostAndPort listen,
+        ForwardEntry(
+                @JsonProperty(value = "listen", required = true) @PortZeroAllowed
+                        HostAndPort listen,
                 @JsonProperty(value = "to", required = true) HostAndPort to) {
             if (to.port() == 0) {
                 throw new IllegalArgumentException("forward to " + to
@@ -54,11 +57,11 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
-                @JsonProperty("admin") HostAndPort admin,
+                @JsonProperty("admin") @PortZeroAllowed HostAndPort admin,
                 @JsonProperty(value = "tls", required = true) TlsSection tls,
                 @JsonProperty("tunnel") TunnelSection tunnel,
                 @JsonProperty("reconnect") ReconnectSection reconnect,
-                @JsonProperty("socks") HostAndPort socks,
+                @JsonProperty("socks") @PortZeroAllowed HostAndPort socks,
                 @JsonProperty("forwards") List<ForwardEntry> forwards,
                 @JsonProperty("uncovered") String uncovered,
                 @JsonProperty("threads") Integer threads) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
 import io.ztna.proto.config.HostAndPort;
+import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.ReconnectSection;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
@@ -34,8 +35,8 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
             Integer threads) {
 
         @JsonCreator
-        File(@JsonProperty(value = "listen", required = true) HostAndPort listen,
-                @JsonProperty("admin") HostAndPort admin,
+        File(@JsonProperty(value = "listen", required = true) @PortZeroAllowed HostAndPort listen,
+                @JsonProperty("admin") @PortZeroAllowed HostAndPort admin,
                 @JsonProperty(value = "publisherGateways", required = true)
                         List<HostAndPort> publisherGateways,
                 @JsonProperty(value = "policy", required = true) Path policy,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
 import io.ztna.proto.config.HostAndPort;
+import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
 import io.ztna.proto.mux.TunnelOptions;
@@ -30,8 +31,8 @@ public record PublisherGatewayConfig(String id, InetSocketAddress listen, InetSo
             Integer threads) {
 
         @JsonCreator
-        File(@JsonProperty(value = "listen", required = true) HostAndPort listen,
-                @JsonProperty("admin") HostAndPort admin,
+        File(@JsonProperty(value = "listen", required = true) @PortZeroAllowed HostAndPort listen,
+                @JsonProperty("admin") @PortZeroAllowed HostAndPort admin,
                 @JsonProperty(value = "tls", required = true) TlsSection tls,
                 @JsonProperty("tunnel") TunnelSection tunnel,
                 @JsonProperty("threads") Integer threads) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
 import io.ztna.proto.config.HostAndPort;
+import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.ReconnectSection;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
@@ -44,7 +45,7 @@ public record PublisherConfig(String id, List<InetSocketAddress> gateways,
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
-                @JsonProperty("admin") HostAndPort admin,
+                @JsonProperty("admin") @PortZeroAllowed HostAndPort admin,
                 @JsonProperty(value = "tls", required = true) TlsSection tls,
                 @JsonProperty("tunnel") TunnelSection tunnel,
                 @JsonProperty("reconnect") ReconnectSection reconnect,

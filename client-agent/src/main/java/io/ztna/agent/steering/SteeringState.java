@@ -47,7 +47,7 @@ public final class SteeringState implements Steering {
         if (current == null) {
             return Decision.TUNNEL;
         }
-        return switch (current.steer(host, Protocol.TCP, port)) {
+        return switch (current.covers(host, Protocol.TCP, port)) {
             case STEER -> Decision.TUNNEL;
             case BLOCKED -> Decision.BLOCKED;
             case NOT_COVERED -> uncoveredDirect ? Decision.DIRECT : Decision.REJECT;

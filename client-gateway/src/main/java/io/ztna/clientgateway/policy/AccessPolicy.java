@@ -5,7 +5,7 @@ import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.SteeringPolicyMessage;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.policy.App;
-import io.ztna.proto.policy.PolicyDecision;
+import io.ztna.proto.policy.Decision;
 import io.ztna.proto.policy.PolicyEngine;
 import io.ztna.proto.policy.PolicyFile;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ public final class AccessPolicy {
             return AccessDecision.deny(null, "no app covers " + flow.protocol().name().toLowerCase()
                     + " " + flow.destination());
         }
-        PolicyDecision decision = engine.evaluate(user, app.get());
+        Decision decision = engine.evaluate(user, app.get());
         if (!decision.allowed()) {
             return AccessDecision.deny(app.get().name(), decision.reason());
         }

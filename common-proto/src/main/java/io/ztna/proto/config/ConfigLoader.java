@@ -1,159 +1,131 @@
 package io.ztna.proto.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads YAML config files into immutable objects. Unknown fields, missing required fields and
- * values of the wrong form are errors that name the file, line, column and field path.
+ * Reads YAML config files into immutable objects and validates them. Every problem becomes a
+ * {@link ConfigException} naming the file, line, column, field path and what is expected:
+ * unknown fields, duplicate keys, missing required fields, values of the wrong type or form,
+ * and, for root types that implement {@link Validatable}, the rules they check after binding.
+ *
+ * <p>Binding is strict: scalars are not coerced between types (a quoted {@code "80"} is not an
+ * integer), nulls inside lists are rejected, and durations are read as in
+ * {@link Durations#parse}. Thread-safe.
  */
 public final class ConfigLoader {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .registerModule(new SimpleModule("ztna-config")
-                    .addDeserializer(Duration.class, new DurationDeserializer()));
+    private static final ObjectMapper MAPPER = newMapper();
 
     private ConfigLoader() {
     }
 
-    public static <T> T load(Path file, Class<T> type) throws ConfigException {
-        try {
-            T value = YAML.readValue(Files.readAllBytes(file), type);
-            if (value == null) {
-                throw new ConfigException(file + ": the file is empty (expected: a YAML mapping)");
-            }
-            return value;
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": file not found");
-        } catch (JsonMappingException e) {
-            throw new ConfigException(describe(file, e), e);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String describe(Path file, JsonMappingException e) {
-        JsonLocation location = locate(file, pointer(e));
-        if (location == null) {
-            location = e.getLocation();
-        }
-        String where = location == null ? file.toString()
-                : file + ":" + location.getLineNr() + ":" + location.getColumnNr();
-        String path = e.getPath().isEmpty() ? "" : " " + fieldPath(e) + ":";
-        Throwable cause = e.getCause();
-        String message;
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            message = "unknown field '" + unknown.getPropertyName() + "' (expected one of: "
-                    + String.join(", ", unknown.getKnownPropertyIds().stream()
-                            .map(String::valueOf).sorted().toList()) + ")";
-        } else if (cause instanceof IllegalArgumentException) {
-            message = cause.getMessage();
-        } else {
-            message = e.getOriginalMessage();
-        }
-        return where + ":" + path + " " + message;
-    }
-
-    /** Returns the JSON pointer of the field or element the error concerns. */
-    private static String pointer(JsonMappingException e) {
-        StringBuilder pointer = new StringBuilder();
-        for (JsonMappingException.Reference reference : e.getPath()) {
-            pointer.append('/');
-            if (reference.getFieldName() != null) {
-                pointer.append(reference.getFieldName().replace("~", "~0").replace("/", "~1"));
-            } else {
-                pointer.append(reference.getIndex());
-            }
-        }
-        return pointer.toString();
+    private static ObjectMapper newMapper() {
+        ObjectMapper mapper = YAMLMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .addModule(new SimpleModule("ztna-config")
+                        .addDeserializer(Duration.class, new DurationDeserializer()))
+                .build();
+        mapper.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+        return mapper;
     }
 
     /**
-     * Finds where the token at {@code pointer} starts by reading the file again, because
-     * Jackson reports the position it had read up to, often the line after the faulty value.
-     * Returns null when the file cannot be read or the pointer is not found.
+     * Reads, binds and validates a config file.
+     *
+     * @throws ConfigException when the file cannot be read or any check fails
      */
-    private static JsonLocation locate(Path file, String pointer) {
-        if (pointer.isEmpty()) {
-            return null;
-        }
-        try (JsonParser parser = YAML.getFactory().createParser(Files.readAllBytes(file))) {
-            while (parser.nextToken() != null) {
-                if (pointer.equals(parser.getParsingContext().pathAsPointer().toString())) {
-                    return parser.currentTokenLocation();
-                }
-            }
+    public static <T> T load(Path file, Class<T> type) throws ConfigException {
+        byte[] yaml;
+        try {
+            yaml = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": file not found");
         } catch (IOException e) {
-            return null;
+            throw new ConfigException(file + ": cannot read the file: " + e.getMessage(), e);
         }
-        return null;
+        return parse(file, yaml, type);
     }
 
-    private static String fieldPath(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference reference : e.getPath()) {
-            if (reference.getFieldName() != null) {
-                if (path.length() > 0) {
-                    path.append('.');
-                }
-                path.append(reference.getFieldName());
-            } else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
+    /**
+     * Binds and validates YAML already read from {@code file}, which only names the source in
+     * messages.
+     *
+     * @throws ConfigException when any check fails
+     */
+    public static <T> T parse(Path file, byte[] yaml, Class<T> type) throws ConfigException {
+        YamlLocator locator;
+        try {
+            locator = YamlLocator.scan(yaml);
+        } catch (JsonProcessingException e) {
+            throw syntaxError(file, e);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read the file: " + e.getMessage(), e);
+        }
+        if (!locator.hasContent()) {
+            throw new ConfigException(file + ": the file is empty: expected a YAML mapping");
+        }
+        ValidationContext root = ValidationContext.root(file, locator);
+        T value = bind(root, yaml, type);
+        if (value == null) {
+            throw new ConfigException(file + ": the document is null: expected a YAML mapping");
+        }
+        if (value instanceof Validatable validatable) {
+            validatable.validate(root);
+        }
+        return value;
+    }
+
+    private static <T> T bind(ValidationContext root, byte[] yaml, Class<T> type)
+            throws ConfigException {
+        try {
+            return MAPPER.readValue(yaml, type);
+        } catch (JsonMappingException e) {
+            String path = BindingErrors.pathOf(e);
+            ConfigException error = root.error(path,
+                    BindingErrors.problemOf(e, root.locator().describeValue(path)),
+                    e.getLocation());
+            error.initCause(e);
+            throw error;
+        } catch (JsonProcessingException e) {
+            throw syntaxError(root.file(), e);
+        } catch (IOException e) {
+            throw new ConfigException(root.file() + ": cannot read the file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the exception for YAML that is not well-formed, at SnakeYAML's problem mark. */
+    private static ConfigException syntaxError(Path file, JsonProcessingException e) {
+        int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+        int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+        String problem = String.valueOf(e.getOriginalMessage()).strip().replace('\n', ' ');
+        if (e.getCause() instanceof MarkedYAMLException yaml) {
+            problem = yaml.getContext() == null ? yaml.getProblem()
+                    : yaml.getContext() + ": " + yaml.getProblem();
+            if (yaml.getProblemMark() != null) {
+                line = yaml.getProblemMark().getLine() + 1;
+                column = yaml.getProblemMark().getColumn() + 1;
             }
         }
-        return path.toString();
-    }
-
-    /** Parses durations written as a number and a unit: 500ms, 30s, 2m, 1h, 7d. */
-    public static Duration parseDuration(String text) {
-        Matcher matcher = DURATION.matcher(text.trim());
-        if (!matcher.matches()) {
-            throw new IllegalArgumentException("invalid duration '" + text
-                    + "' (expected: a number and a unit ms, s, m, h or d, for example 30s)");
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
-    }
-
-    private static final class DurationDeserializer extends StdScalarDeserializer<Duration> {
-
-        DurationDeserializer() {
-            super(Duration.class);
-        }
-
-        @Override
-        public Duration deserialize(JsonParser parser, DeserializationContext context)
-                throws IOException {
-            String text = parser.getValueAsString();
-            try {
-                return parseDuration(text);
-            } catch (IllegalArgumentException e) {
-                return (Duration) context.handleWeirdStringValue(Duration.class, text,
-                        e.getMessage());
-            }
-        }
+        String where = line > 0 ? file + ":" + line + ":" + column : file.toString();
+        return new ConfigException(where + ": invalid YAML: " + problem, e);
     }
 }

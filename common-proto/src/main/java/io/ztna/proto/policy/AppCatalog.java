@@ -1,56 +1,61 @@
 package io.ztna.proto.policy;
 
-import io.netty.util.NetUtil;
 import io.ztna.proto.frame.Protocol;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
- * An immutable index of apps by host entry, so matching a flow costs a few map lookups rather
- * than a scan of every app: exact names and addresses in hash maps, wildcards by walking the
- * name's parent domains, CIDR blocks by prefix length from the longest. The most specific host
- * entry wins (exact name or address, then the longest wildcard domain, then the longest
- * prefix), and among apps with that entry the first one in config order whose protocols cover
- * the port.
+ * An immutable index of apps by host entry, so that matching a flow costs a few map lookups
+ * rather than a scan of every app. Exact names and addresses are hash map keys. Wildcards are
+ * found by looking up each parent domain of the flow's name, longest first. CIDR blocks are
+ * grouped by prefix length, and a lookup masks the flow's address once per length present,
+ * longest first.
+ *
+ * <p>Candidates are tried from the most specific host entry to the least: exact name or
+ * address, then the longest wildcard domain, then the longest prefix. Within one entry, apps
+ * are tried in the order given. The first candidate whose protocols serve the flow's protocol
+ * and port wins, so an app that covers the host but not the port does not hide a less specific
+ * app that serves it. Thread-safe.
  */
 public final class AppCatalog {
 
     private final List<App> apps;
+    private final Map<String, App> byAppName = new LinkedHashMap<>();
     private final Map<String, List<App>> byName = new HashMap<>();
     private final Map<String, List<App>> byWildcard = new HashMap<>();
     private final Map<ByteBuffer, List<App>> byAddress = new HashMap<>();
-    private final TreeMap<Integer, Map<ByteBuffer, List<App>>> byPrefix =
-            new TreeMap<>((a, b) -> Integer.compare(b, a));
+    private final CidrIndex ipv4Blocks = new CidrIndex(32);
+    private final CidrIndex ipv6Blocks = new CidrIndex(128);
 
+    /** Indexes apps; when two share a name, {@link #byName} returns the first. */
     public AppCatalog(Collection<App> apps) {
         this.apps = List.copyOf(apps);
         for (App app : this.apps) {
+            byAppName.putIfAbsent(app.name(), app);
             for (HostPattern host : app.hosts()) {
-                switch (host.kind()) {
-                    case NAME -> add(byName, host.name(), app);
-                    case WILDCARD -> add(byWildcard, host.name(), app);
-                    case ADDRESS -> add(byAddress, ByteBuffer.wrap(host.address()), app);
-                    case CIDR -> add(byPrefix.computeIfAbsent(
-                                    key(host), k -> new HashMap<>()),
-                            ByteBuffer.wrap(host.address()), app);
-                    default -> throw new IllegalStateException("unknown kind " + host.kind());
-                }
+                index(host, app);
             }
         }
     }
 
-    /** Prefix lengths of IPv6 blocks are offset so that both families share one ordered map. */
-    private static int key(HostPattern host) {
-        return host.address().length == 16 ? 1000 + host.prefixLength() : host.prefixLength();
+    private void index(HostPattern host, App app) {
+        switch (host.kind()) {
+            case NAME -> add(byName, host.name(), app);
+            case WILDCARD -> add(byWildcard, host.name(), app);
+            case ADDRESS -> add(byAddress, ByteBuffer.wrap(host.addressUnsafe()), app);
+            case CIDR -> (host.addressUnsafe().length == 4 ? ipv4Blocks : ipv6Blocks)
+                    .add(host.prefixLength(), host.addressUnsafe(), app);
+            default -> throw new IllegalStateException("unknown host kind " + host.kind());
+        }
     }
 
-    private static <K> void add(Map<K, List<App>> map, K key, App app) {
+    static <K> void add(Map<K, List<App>> map, K key, App app) {
         List<App> list = map.computeIfAbsent(key, k -> new ArrayList<>(1));
         if (!list.contains(app)) {
             list.add(app);
@@ -62,64 +67,56 @@ public final class AppCatalog {
     }
 
     public Optional<App> byName(String name) {
-        for (App app : apps) {
-            if (app.name().equals(name)) {
-                return Optional.of(app);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(byAppName.get(name));
     }
 
-    /** Returns the app that covers a flow's host, protocol and port, if any. */
+    /**
+     * Returns the app that covers a flow's destination host (a name or an IP literal),
+     * protocol and port, if any. Names are not resolved: a name only matches name entries.
+     */
     public Optional<App> match(String host, Protocol protocol, int port) {
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(HostPattern.stripBrackets(host));
+        byte[] literal = HostNames.ipLiteral(host);
         if (literal != null) {
-            return matchAddress(literal, protocol, port);
+            return Optional.ofNullable(matchAddress(literal, protocol, port));
         }
-        String name = HostPattern.flowName(host);
-        App exact = first(byName.get(name), protocol, port);
+        String name = HostNames.normalise(host);
+        if (name == null) {
+            return Optional.empty();
+        }
+        App exact = firstServing(byName.get(name), protocol, port);
         if (exact != null) {
             return Optional.of(exact);
         }
-        int dot = name.indexOf('.');
-        while (dot >= 0) {
-            String parent = name.substring(dot + 1);
-            App wildcard = first(byWildcard.get(parent), protocol, port);
+        for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
+            App wildcard = firstServing(byWildcard.get(name.substring(dot + 1)), protocol, port);
             if (wildcard != null) {
                 return Optional.of(wildcard);
             }
-            dot = name.indexOf('.', dot + 1);
         }
         return Optional.empty();
     }
 
-    private Optional<App> matchAddress(byte[] address, Protocol protocol, int port) {
-        App exact = first(byAddress.get(ByteBuffer.wrap(address)), protocol, port);
+    private App matchAddress(byte[] address, Protocol protocol, int port) {
+        App exact = firstServing(byAddress.get(ByteBuffer.wrap(address)), protocol, port);
         if (exact != null) {
-            return Optional.of(exact);
+            return exact;
         }
-        for (Map.Entry<Integer, Map<ByteBuffer, List<App>>> entry : byPrefix.entrySet()) {
-            int key = entry.getKey();
-            boolean v6 = key >= 1000;
-            if (v6 != (address.length == 16)) {
-                continue;
-            }
-            int prefix = v6 ? key - 1000 : key;
-            App app = first(entry.getValue().get(ByteBuffer.wrap(HostPattern.mask(address, prefix))),
-                    protocol, port);
+        CidrIndex blocks = address.length == 4 ? ipv4Blocks : ipv6Blocks;
+        for (List<App> candidates : blocks.candidates(address)) {
+            App app = firstServing(candidates, protocol, port);
             if (app != null) {
-                return Optional.of(app);
+                return app;
             }
         }
-        return Optional.empty();
+        return null;
     }
 
-    private static App first(List<App> candidates, Protocol protocol, int port) {
+    static App firstServing(List<App> candidates, Protocol protocol, int port) {
         if (candidates == null) {
             return null;
         }
         for (App app : candidates) {
-            if (app.coversPort(protocol, port)) {
+            if (app.serves(protocol, port)) {
                 return app;
             }
         }

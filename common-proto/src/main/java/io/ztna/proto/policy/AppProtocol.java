@@ -2,56 +2,50 @@ package io.ztna.proto.policy;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.ztna.proto.config.InvalidValueException;
 import io.ztna.proto.frame.Protocol;
 import java.util.Locale;
 
 /**
- * A protocol and an inclusive port range, written {@code tcp:443}, {@code tcp:18000-18999} or
- * {@code udp:53}.
+ * A transport protocol and port range that an app serves, written {@code tcp:443},
+ * {@code tcp:18000-18999}, {@code udp:53} or {@code udp:1000-2000}.
  */
-public record AppProtocol(Protocol protocol, int firstPort, int lastPort) {
+public record AppProtocol(Protocol protocol, PortRange ports) {
 
-    public AppProtocol {
-        if (firstPort < 1 || lastPort > 65535 || firstPort > lastPort) {
-            throw new IllegalArgumentException("invalid port range " + firstPort + "-" + lastPort
-                    + " (expected: 1 <= N <= M <= 65535)");
-        }
-    }
+    static final String EXPECTED =
+            "tcp:N, tcp:N-M, udp:N or udp:N-M with 1 <= N <= M <= 65535";
 
+    /**
+     * Parses an entry.
+     *
+     * @throws InvalidValueException naming the text when it has another form or is out of range
+     */
     @JsonCreator
     public static AppProtocol parse(String text) {
-        String expected = "' (expected: tcp:N, tcp:N-M, udp:N or udp:N-M with 1 <= N <= M <= 65535)";
         int colon = text.indexOf(':');
-        if (colon < 0) {
-            throw new IllegalArgumentException("invalid protocol '" + text + expected);
-        }
-        Protocol protocol = switch (text.substring(0, colon).toLowerCase(Locale.ROOT)) {
+        Protocol protocol = colon < 0 ? null : switch (text.substring(0, colon)) {
             case "tcp" -> Protocol.TCP;
             case "udp" -> Protocol.UDP;
-            default -> throw new IllegalArgumentException("invalid protocol '" + text + expected);
+            default -> null;
         };
-        String ports = text.substring(colon + 1);
-        int dash = ports.indexOf('-');
+        if (protocol == null) {
+            throw new InvalidValueException(text, EXPECTED);
+        }
         try {
-            int first = Integer.parseInt(dash < 0 ? ports : ports.substring(0, dash));
-            int last = dash < 0 ? first : Integer.parseInt(ports.substring(dash + 1));
-            if (first < 1 || last > 65535 || first > last) {
-                throw new IllegalArgumentException("invalid protocol '" + text + expected);
-            }
-            return new AppProtocol(protocol, first, last);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid protocol '" + text + expected);
+            return new AppProtocol(protocol, PortRange.parse(text.substring(colon + 1)));
+        } catch (InvalidValueException e) {
+            throw new InvalidValueException(text, EXPECTED);
         }
     }
 
+    /** Returns whether a flow with this protocol and destination port falls in this entry. */
     public boolean covers(Protocol flowProtocol, int port) {
-        return protocol == flowProtocol && port >= firstPort && port <= lastPort;
+        return protocol == flowProtocol && ports.contains(port);
     }
 
     @JsonValue
     @Override
     public String toString() {
-        String name = protocol.name().toLowerCase(Locale.ROOT);
-        return firstPort == lastPort ? name + ":" + firstPort : name + ":" + firstPort + "-" + lastPort;
+        return protocol.name().toLowerCase(Locale.ROOT) + ":" + ports;
     }
 }

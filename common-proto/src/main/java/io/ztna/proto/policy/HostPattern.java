@@ -2,18 +2,22 @@ package io.ztna.proto.policy;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.netty.util.NetUtil;
-import java.net.IDN;
+import io.ztna.proto.config.InvalidValueException;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.Objects;
 
 /**
- * One host entry of an app: an exact name, a wildcard ({@code *.corp.internal} matches names
- * any depth below and not {@code corp.internal} itself), an IPv4 or IPv6 address, or a CIDR
- * block. Names compare case-insensitively in their ASCII (IDNA) form, ignoring one trailing
- * dot. No pattern ever triggers a DNS lookup.
+ * One host entry of an app: an exact name ({@code intranet.corp.internal}), a wildcard
+ * ({@code *.corp.internal} covers names at any depth below {@code corp.internal} but not
+ * {@code corp.internal} itself), an IPv4 or IPv6 address, or a CIDR block
+ * ({@code 10.20.0.0/16}, {@code fd00::/8}). Names compare case-insensitively in their ASCII
+ * (IDNA) form and ignore one trailing dot, so {@code Bücher.example.} and
+ * {@code xn--bcher-kva.example} are the same name. Nothing here resolves names. Immutable.
  */
 public final class HostPattern {
+
+    static final String EXPECTED = "a host name, *.domain, an IPv4 or IPv6 address, "
+            + "or a CIDR block like 10.20.0.0/16";
 
     /** Kinds of host entry. */
     public enum Kind { NAME, WILDCARD, ADDRESS, CIDR }
@@ -32,128 +36,103 @@ public final class HostPattern {
         this.prefixLength = prefixLength;
     }
 
+    /**
+     * Parses a host entry. Host bits after a CIDR prefix are ignored: {@code 10.20.1.0/16}
+     * is the block {@code 10.20.0.0/16}.
+     *
+     * @throws InvalidValueException naming the text when it has no accepted form
+     */
     @JsonCreator
     public static HostPattern parse(String text) {
-        String trimmed = text.trim();
-        int slash = trimmed.indexOf('/');
+        int slash = text.indexOf('/');
         if (slash >= 0) {
-            byte[] network = NetUtil.createByteArrayFromIpAddressString(trimmed.substring(0, slash));
-            int prefix;
-            try {
-                prefix = Integer.parseInt(trimmed.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                prefix = -1;
-            }
-            if (network == null || prefix < 0 || prefix > network.length * 8) {
-                throw new IllegalArgumentException("invalid CIDR block '" + text
-                        + "' (expected: ADDRESS/PREFIX, for example 10.20.0.0/16 or fd00::/8)");
-            }
-            return new HostPattern(trimmed, Kind.CIDR, null, mask(network, prefix), prefix);
+            return parseCidr(text, slash);
         }
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(stripBrackets(trimmed));
+        byte[] literal = HostNames.ipLiteral(text);
         if (literal != null) {
-            return new HostPattern(trimmed, Kind.ADDRESS, null, literal, literal.length * 8);
+            return new HostPattern(text, Kind.ADDRESS, null, literal, literal.length * 8);
         }
-        if (trimmed.startsWith("*.")) {
-            return new HostPattern(trimmed, Kind.WILDCARD, normaliseName(trimmed.substring(2), text),
-                    null, 0);
+        boolean wildcard = text.startsWith("*.");
+        String name = HostNames.normalise(wildcard ? text.substring(2) : text);
+        if (name == null) {
+            throw new InvalidValueException(text, EXPECTED);
         }
-        return new HostPattern(trimmed, Kind.NAME, normaliseName(trimmed, text), null, 0);
+        return new HostPattern(text, wildcard ? Kind.WILDCARD : Kind.NAME, name, null, 0);
     }
 
-    /**
-     * Returns the name in lower-case ASCII form without a trailing dot.
-     *
-     * @throws IllegalArgumentException when it is not a valid host name
-     */
-    public static String normaliseName(String host, String original) {
-        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-        String ascii;
-        try {
-            ascii = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            ascii = "";
+    private static HostPattern parseCidr(String text, int slash) {
+        byte[] network = HostNames.ipLiteral(text.substring(0, slash));
+        String prefixText = text.substring(slash + 1);
+        if (network == null || prefixText.isEmpty() || prefixText.length() > 3
+                || !prefixText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new InvalidValueException(text, EXPECTED);
         }
-        if (ascii.isEmpty() || ascii.length() > 253 || !ascii.matches("[a-z0-9_.-]+")
-                || ascii.startsWith(".") || ascii.contains("..")) {
-            throw new IllegalArgumentException("invalid host '" + original + "' (expected: a host "
-                    + "name, *.domain, an IPv4 or IPv6 address, or a CIDR block)");
+        int prefix = Integer.parseInt(prefixText);
+        if (prefix > network.length * 8) {
+            throw new InvalidValueException(text, EXPECTED);
         }
-        return ascii;
-    }
-
-    /** Returns the name a flow's host compares as, or null when the host is an IP literal. */
-    public static String flowName(String host) {
-        if (NetUtil.createByteArrayFromIpAddressString(stripBrackets(host)) != null) {
-            return null;
-        }
-        try {
-            return normaliseName(host, host);
-        } catch (IllegalArgumentException e) {
-            return host.toLowerCase(Locale.ROOT);
-        }
-    }
-
-    static String stripBrackets(String host) {
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1)
-                : host;
-    }
-
-    static byte[] mask(byte[] address, int prefix) {
-        byte[] masked = address.clone();
-        for (int bit = prefix; bit < masked.length * 8; bit++) {
-            masked[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
-        }
-        return masked;
+        return new HostPattern(text, Kind.CIDR, null, HostNames.mask(network, prefix), prefix);
     }
 
     public Kind kind() {
         return kind;
     }
 
-    /** Normalised name of a NAME entry, or the domain below which a WILDCARD entry matches. */
+    /**
+     * Returns the normalised name of a NAME entry, the domain below which a WILDCARD entry
+     * matches, or null for addresses and blocks.
+     */
     public String name() {
         return name;
     }
 
-    /** Network address of an ADDRESS or CIDR entry (already masked), or null. */
+    /** Returns a copy of the address of an ADDRESS entry or the masked network of a CIDR entry. */
     public byte[] address() {
         return address == null ? null : address.clone();
     }
 
+    /** Returns the prefix length of a CIDR entry, the address length in bits of an ADDRESS. */
     public int prefixLength() {
         return prefixLength;
     }
 
-    /** True when the flow's host (a name or an IP literal) falls under this entry. */
-    public boolean matches(String host) {
-        if (kind == Kind.NAME || kind == Kind.WILDCARD) {
-            String flowName = flowName(host);
-            if (flowName == null) {
-                return false;
-            }
-            return kind == Kind.NAME ? flowName.equals(name) : flowName.endsWith("." + name);
-        }
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(stripBrackets(host));
-        if (literal == null || literal.length != address.length) {
-            return false;
-        }
-        return Arrays.equals(mask(literal, prefixLength), address);
+    byte[] addressUnsafe() {
+        return address;
     }
 
+    /** Returns whether a flow's destination, a host name or an IP literal, is under this entry. */
+    public boolean matches(String host) {
+        byte[] literal = HostNames.ipLiteral(host);
+        if (kind == Kind.ADDRESS || kind == Kind.CIDR) {
+            return literal != null && literal.length == address.length
+                    && Arrays.equals(HostNames.mask(literal, prefixLength), address);
+        }
+        String flowName = literal == null ? HostNames.normalise(host) : null;
+        if (flowName == null) {
+            return false;
+        }
+        return kind == Kind.NAME ? flowName.equals(name) : flowName.endsWith("." + name);
+    }
+
+    /** Returns the entry as written in config. */
     @JsonValue
     @Override
     public String toString() {
         return text;
     }
 
+    /** Returns whether both entries cover the same hosts, however they were written. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof HostPattern pattern && pattern.text.equals(text);
+        return other instanceof HostPattern pattern && pattern.kind == kind
+                && Objects.equals(pattern.name, name)
+                && Arrays.equals(pattern.address, address)
+                && pattern.prefixLength == prefixLength;
     }
 
     @Override
     public int hashCode() {
-        return text.hashCode();
+        return 31 * (31 * kind.hashCode() + Objects.hashCode(name))
+                + Arrays.hashCode(address) + prefixLength;
     }
 }

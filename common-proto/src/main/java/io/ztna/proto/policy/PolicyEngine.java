@@ -2,26 +2,42 @@ package io.ztna.proto.policy;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Decides access: default deny, any block rule that applies beats every allow rule, and the
- * order of rules does not matter. Immutable and thread-safe.
+ * Decides access from a directory of users and a set of rules. Access is denied by default. A
+ * block rule that applies beats every allow rule, and the order of rules does not matter. When
+ * several rules of the deciding kind apply, the decision names the first in name order.
+ * Immutable and thread-safe.
  */
 public final class PolicyEngine {
 
     private final AppCatalog catalog;
     private final Map<String, User> users = new HashMap<>();
+    private final Map<String, List<Rule>> rulesByApp = new HashMap<>();
     private final List<Rule> rules;
     private final long version;
 
+    /**
+     * Creates an engine. Rules naming apps the catalog lacks are kept but never apply.
+     *
+     * @param version the version of the steering policies this engine builds
+     */
     public PolicyEngine(AppCatalog catalog, List<User> users, List<Rule> rules, long version) {
         this.catalog = catalog;
-        users.forEach(user -> this.users.put(user.id(), user));
+        for (User user : users) {
+            this.users.putIfAbsent(user.id(), user);
+        }
         this.rules = List.copyOf(rules);
+        for (Rule rule : this.rules) {
+            for (String app : new LinkedHashSet<>(rule.apps())) {
+                rulesByApp.computeIfAbsent(app, name -> new ArrayList<>()).add(rule);
+            }
+        }
         this.version = version;
     }
 
@@ -29,64 +45,94 @@ public final class PolicyEngine {
         return catalog;
     }
 
+    public List<Rule> rules() {
+        return rules;
+    }
+
     public long version() {
         return version;
     }
 
-    private Set<String> groupsOf(String userId) {
+    /**
+     * Returns who a user is for rules: the directory's groups plus {@code extraGroups}, or no
+     * groups at all when the directory does not list the user.
+     */
+    public Principal principal(String userId, Set<String> extraGroups) {
         User user = users.get(userId);
-        return user == null ? Set.of() : user.groups();
+        if (user == null) {
+            return new Principal(userId, Set.of(), false);
+        }
+        Set<String> groups = new HashSet<>(user.groups());
+        groups.addAll(extraGroups);
+        return new Principal(userId, groups, true);
     }
 
-    /** Evaluates every rule for one user and app. */
-    public PolicyDecision evaluate(String userId, App app) {
-        Set<String> groups = groupsOf(userId);
-        String allowRule = null;
-        for (Rule rule : rules) {
-            if (!rule.apps().contains(app.name()) || !rule.appliesTo(userId, groups)) {
-                continue;
-            }
-            if (rule.action() == Rule.Action.BLOCK) {
-                return new PolicyDecision(false, rule.name(), "blocked by rule " + rule.name());
-            }
-            if (allowRule == null) {
-                allowRule = rule.name();
-            }
-        }
-        if (allowRule != null) {
-            return new PolicyDecision(true, allowRule, "allowed by rule " + allowRule);
-        }
-        return new PolicyDecision(false, null,
-                "no rule allows user " + userId + " to reach app " + app.name());
+    /** Evaluates the rules for a user and app, with the directory's groups only. */
+    public Decision evaluate(String userId, App app) {
+        return evaluate(userId, Set.of(), app);
     }
 
     /**
-     * Builds the user's steering policy: every app of an allow rule that applies to the user,
-     * and every app of a block rule that applies, as blocked. A blocked app is listed only as
-     * blocked.
+     * Evaluates the rules for a user and app.
+     *
+     * @param extraGroups groups that count for this request in addition to the directory's,
+     *     for example from the device certificate; ignored for users the directory lacks
      */
-    public SteeringPolicy steeringPolicyFor(String userId) {
-        Set<String> groups = groupsOf(userId);
-        Map<String, App> allowed = new LinkedHashMap<>();
-        Map<String, App> blocked = new LinkedHashMap<>();
-        for (Rule rule : rules) {
-            if (!rule.appliesTo(userId, groups)) {
+    public Decision evaluate(String userId, Set<String> extraGroups, App app) {
+        Principal principal = principal(userId, extraGroups);
+        String allowRule = null;
+        String blockRule = null;
+        for (Rule rule : rulesByApp.getOrDefault(app.name(), List.of())) {
+            if (!rule.appliesTo(principal)) {
                 continue;
             }
-            for (String appName : rule.apps()) {
-                catalog.byName(appName).ifPresent(app -> (rule.action() == Rule.Action.BLOCK
-                        ? blocked : allowed).put(app.name(), app));
+            if (rule.action() == Rule.Action.BLOCK) {
+                blockRule = firstByName(blockRule, rule.name());
+            } else if (rule.action() == Rule.Action.ALLOW) {
+                allowRule = firstByName(allowRule, rule.name());
             }
         }
-        blocked.keySet().forEach(allowed::remove);
-        return new SteeringPolicy(version, toSteered(allowed.values()), toSteered(blocked.values()));
+        if (blockRule != null) {
+            return Decision.blockedBy(blockRule);
+        }
+        if (allowRule != null) {
+            return Decision.allowedBy(allowRule);
+        }
+        return Decision.noRule(userId, app.name());
     }
 
-    private static List<SteeringPolicy.SteeredApp> toSteered(Iterable<App> apps) {
-        List<SteeringPolicy.SteeredApp> list = new ArrayList<>();
-        for (App app : apps) {
-            list.add(new SteeringPolicy.SteeredApp(app.name(), app.hosts(), app.protocols()));
+    private static String firstByName(String current, String candidate) {
+        return current == null || candidate.compareTo(current) < 0 ? candidate : current;
+    }
+
+    /** Builds a user's steering policy with the directory's groups only. */
+    public SteeringPolicy steeringPolicyFor(String userId) {
+        return steeringPolicyFor(userId, Set.of());
+    }
+
+    /**
+     * Builds a user's steering policy: the apps of every allow rule that applies to the user as
+     * steered, and the apps of every block rule that applies as blocked. An app that both kinds
+     * name is listed only as blocked. Apps keep the catalog's order.
+     */
+    public SteeringPolicy steeringPolicyFor(String userId, Set<String> extraGroups) {
+        Principal principal = principal(userId, extraGroups);
+        Set<String> allowed = new HashSet<>();
+        Set<String> blocked = new HashSet<>();
+        for (Rule rule : rules) {
+            if (rule.appliesTo(principal)) {
+                (rule.action() == Rule.Action.BLOCK ? blocked : allowed).addAll(rule.apps());
+            }
         }
-        return list;
+        List<SteeringPolicy.SteeredApp> steeredApps = new ArrayList<>();
+        List<SteeringPolicy.SteeredApp> blockedApps = new ArrayList<>();
+        for (App app : catalog.apps()) {
+            if (blocked.contains(app.name())) {
+                blockedApps.add(SteeringPolicy.SteeredApp.of(app));
+            } else if (allowed.contains(app.name())) {
+                steeredApps.add(SteeringPolicy.SteeredApp.of(app));
+            }
+        }
+        return new SteeringPolicy(version, steeredApps, blockedApps);
     }
 }

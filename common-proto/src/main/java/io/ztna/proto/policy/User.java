@@ -2,18 +2,34 @@ package io.ztna.proto.policy;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.Set;
+import io.ztna.proto.config.ConfigException;
+import io.ztna.proto.config.Validatable;
+import io.ztna.proto.config.ValidationContext;
+import java.util.List;
+import java.util.Objects;
 
-/** A directory entry: the user's id (the email in the device certificate) and groups. */
-public record User(String id, Set<String> groups) {
+/**
+ * A directory entry: the user's id, which is the email in the device certificate, and the
+ * groups the user belongs to, in the order written.
+ */
+public record User(String id, List<String> groups) implements Validatable {
 
     @JsonCreator
     public User(@JsonProperty(value = "id", required = true) String id,
-            @JsonProperty("groups") Set<String> groups) {
-        if (id == null || id.isBlank()) {
-            throw new IllegalArgumentException("user id is empty (expected: the user's email)");
+            @JsonProperty("groups") List<String> groups) {
+        this.id = Objects.requireNonNullElse(id, "");
+        this.groups = groups == null ? List.of() : List.copyOf(groups);
+    }
+
+    @Override
+    public void validate(ValidationContext context) throws ConfigException {
+        if (id.isBlank()) {
+            context.fail("id", id, "the user's email, such as alice@example.com");
         }
-        this.id = id;
-        this.groups = groups == null ? Set.of() : Set.copyOf(groups);
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i).isBlank()) {
+                context.fail("groups[" + i + "]", groups.get(i), "a non-empty group name");
+            }
+        }
     }
 }

@@ -1,2 +1,2 @@
-/** The shared app and policy model: host patterns, protocols, rules and steering policies. */
+/** The shared app and policy model: host patterns, app catalog, rules and steering policies. */
 package io.ztna.proto.policy;

@@ -1,94 +1,116 @@
 package io.ztna.proto.policy;
 
+import static io.ztna.proto.policy.Apps.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ztna.proto.frame.Protocol;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PolicyEngineTest {
 
-    private static final App INTRANET = app("intranet", "intranet.corp.internal", "tcp:443");
-    private static final App SSH = app("ssh", "*.ssh.corp.internal", "tcp:22");
-    private static final User ALICE = new User("alice@example.com", Set.of("engineering"));
+    private static final App WIKI = app("wiki", "wiki.corp.internal", "tcp:443");
+    private static final App SSH = app("ssh", "*.lab.internal", "tcp:22");
+    private static final App DB = app("db", "db.corp.internal", "tcp:5432");
+    private static final List<User> USERS = List.of(
+            new User("alice@example.com", List.of("engineering")),
+            new User("bob@example.com", List.of("sales")));
 
-    private static App app(String name, String host, String protocol) {
-        return new App(name, List.of(HostPattern.parse(host)),
-                List.of(AppProtocol.parse(protocol)), List.of("pub-1"), false);
-    }
-
-    private static Rule rule(String name, String action, Set<String> users, Set<String> groups,
+    private static Rule allow(String name, List<String> users, List<String> groups,
             boolean everyone, String... apps) {
-        return new Rule(name, action, users, groups, everyone, List.of(apps));
+        return new Rule(name, Rule.Action.ALLOW, users, groups, everyone, List.of(apps));
     }
 
-    private static PolicyEngine engine(Rule... rules) {
-        return new PolicyEngine(new AppCatalog(List.of(INTRANET, SSH)), List.of(ALICE),
-                List.of(rules), 7);
+    private static Rule block(String name, List<String> users, List<String> groups,
+            boolean everyone, String... apps) {
+        return new Rule(name, Rule.Action.BLOCK, users, groups, everyone, List.of(apps));
+    }
+
+    private static PolicyEngine engine(List<Rule> rules) {
+        return new PolicyEngine(new AppCatalog(List.of(WIKI, SSH, DB)), USERS, rules, 7);
     }
 
     @Test
     void noRuleMeansDeny() {
-        PolicyDecision decision = engine().evaluate("alice@example.com", INTRANET);
+        Decision decision = engine(List.of()).evaluate("alice@example.com", WIKI);
 
-        assertThat(decision.allowed()).isFalse();
+        assertThat(decision.verdict()).isEqualTo(Decision.Verdict.DENY);
         assertThat(decision.rule()).isNull();
         assertThat(decision.reason())
-                .isEqualTo("no rule allows user alice@example.com to reach app intranet");
+                .isEqualTo("no rule allows user alice@example.com to reach app wiki");
     }
 
     @Test
-    void groupRuleAllows() {
-        PolicyDecision decision = engine(rule("eng", "allow", null, Set.of("engineering"), false,
-                "intranet")).evaluate("alice@example.com", INTRANET);
+    void groupRuleAllowsMember() {
+        PolicyEngine engine = engine(List.of(
+                allow("eng", List.of(), List.of("engineering"), false, "ssh")));
 
-        assertThat(decision.allowed()).isTrue();
-        assertThat(decision.rule()).isEqualTo("eng");
+        Decision alice = engine.evaluate("alice@example.com", SSH);
+        Decision bob = engine.evaluate("bob@example.com", SSH);
+
+        assertThat(alice.allowed()).isTrue();
+        assertThat(alice.rule()).isEqualTo("eng");
+        assertThat(alice.reason()).isEqualTo("allowed by rule eng");
+        assertThat(bob.allowed()).isFalse();
+        assertThat(engine.evaluate("alice@example.com", WIKI).allowed()).isFalse();
     }
 
     @Test
     void blockBeatsAllowInEitherOrder() {
-        Rule allow = rule("everyone-ssh", "allow", null, null, true, "ssh");
-        Rule block = rule("no-ssh", "block", Set.of("alice@example.com"), null, false, "ssh");
+        Rule allow = allow("eng", List.of(), List.of("engineering"), false, "ssh", "wiki");
+        Rule block = block("no-ssh", List.of("alice@example.com"), List.of(), false, "ssh");
 
-        for (PolicyEngine engine : List.of(engine(allow, block), engine(block, allow))) {
-            PolicyDecision decision = engine.evaluate("alice@example.com", SSH);
-            assertThat(decision.allowed()).isFalse();
+        for (List<Rule> rules : List.of(List.of(allow, block), List.of(block, allow))) {
+            Decision decision = engine(rules).evaluate("alice@example.com", SSH);
+
+            assertThat(decision.verdict()).isEqualTo(Decision.Verdict.DENY);
             assertThat(decision.rule()).isEqualTo("no-ssh");
             assertThat(decision.reason()).isEqualTo("blocked by rule no-ssh");
+            assertThat(engine(rules).evaluate("alice@example.com", WIKI).allowed()).isTrue();
         }
     }
 
     @Test
-    void unknownUserMatchesOnlyEveryone() {
-        PolicyEngine engine = engine(
-                rule("eng", "allow", null, Set.of("engineering"), false, "ssh"),
-                rule("all", "allow", null, null, true, "intranet"));
+    void decidingRuleIsFirstByName() {
+        Rule zeta = allow("zeta", List.of(), List.of(), true, "wiki");
+        Rule alpha = allow("alpha", List.of("alice@example.com"), List.of(), false, "wiki");
+        List<Rule> rules = new ArrayList<>(List.of(zeta, alpha));
 
-        assertThat(engine.evaluate("bob@example.com", SSH).allowed()).isFalse();
-        assertThat(engine.evaluate("bob@example.com", INTRANET).allowed()).isTrue();
+        assertThat(engine(rules).evaluate("alice@example.com", WIKI).rule()).isEqualTo("alpha");
+        assertThat(engine(List.of(alpha, zeta)).evaluate("alice@example.com", WIKI).rule())
+                .isEqualTo("alpha");
     }
 
     @Test
-    void steeringPolicyListsAllowedAndBlocked() {
-        SteeringPolicy policy = engine(
-                rule("all", "allow", null, null, true, "intranet", "ssh"),
-                rule("no-ssh", "block", Set.of("alice@example.com"), null, false, "ssh"))
-                .steeringPolicyFor("alice@example.com");
+    void unknownUserMatchesOnlyEveryone() {
+        PolicyEngine engine = engine(List.of(
+                allow("all-wiki", List.of(), List.of(), true, "wiki"),
+                allow("eng", List.of("mallory@example.com"), List.of("engineering"), false,
+                        "ssh")));
 
-        assertThat(policy.version()).isEqualTo(7);
-        assertThat(policy.apps()).extracting(SteeringPolicy.SteeredApp::name)
-                .containsExactly("intranet");
-        assertThat(policy.blocked()).extracting(SteeringPolicy.SteeredApp::name)
-                .containsExactly("ssh");
-        assertThat(policy.steer("INTRANET.corp.internal.", Protocol.TCP, 443))
-                .isEqualTo(SteeringPolicy.Steering.STEER);
-        assertThat(policy.steer("intranet.corp.internal", Protocol.TCP, 80))
-                .isEqualTo(SteeringPolicy.Steering.NOT_COVERED);
-        assertThat(policy.steer("a.b.ssh.corp.internal", Protocol.TCP, 22))
-                .isEqualTo(SteeringPolicy.Steering.BLOCKED);
-        assertThat(policy.steer("ssh.corp.internal", Protocol.TCP, 22))
-                .isEqualTo(SteeringPolicy.Steering.NOT_COVERED);
+        assertThat(engine.evaluate("mallory@example.com", WIKI).allowed()).isTrue();
+        assertThat(engine.evaluate("mallory@example.com", Set.of("engineering"), SSH).allowed())
+                .isFalse();
+    }
+
+    @Test
+    void extraGroupsCountForKnownUser() {
+        PolicyEngine engine = engine(List.of(
+                allow("eng", List.of(), List.of("engineering"), false, "ssh")));
+
+        assertThat(engine.evaluate("bob@example.com", SSH).allowed()).isFalse();
+        assertThat(engine.evaluate("bob@example.com", Set.of("engineering"), SSH).allowed())
+                .isTrue();
+    }
+
+    @Test
+    void everyoneBlockAppliesToUnknownUser() {
+        PolicyEngine engine = engine(List.of(
+                allow("all-db", List.of(), List.of(), true, "db"),
+                block("no-db", List.of(), List.of(), true, "db")));
+
+        assertThat(engine.evaluate("nobody@example.com", DB).rule()).isEqualTo("no-db");
+        assertThat(engine.evaluate("nobody@example.com", DB).allowed()).isFalse();
     }
 }
