@@ -87,7 +87,7 @@ public final class ClientGateway implements AutoCloseable {
         return admin == null ? null : admin.localAddress();
     }
 
-    /** The tunnels to publisher gateways that are up now. */
+    /** Returns the tunnels to publisher gateways that are up now. */
     public List<Tunnel> publisherGatewayTunnels() {
         List<Tunnel> tunnels = new ArrayList<>();
         for (TunnelDialer dialer : dialers) {

@@ -71,7 +71,7 @@ final class DaemonProcess {
                 .start();
     }
 
-    /** True when the daemon's {@code /readyz} answers 200. */
+    /** Returns true when the daemon's {@code /readyz} returns status 200. */
     boolean isReady() {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(

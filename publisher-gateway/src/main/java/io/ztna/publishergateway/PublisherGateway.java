@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The publisher gateway: accepts tunnels from publishers and from client gateways on one
- * address, tells client gateways which publishers are connected, and joins each flow a client
+ * address, announces to client gateways which publishers are connected, and joins each flow a client
  * gateway opens to the named publisher.
  */
 public final class PublisherGateway implements AutoCloseable {
@@ -74,7 +74,7 @@ public final class PublisherGateway implements AutoCloseable {
         return registry.publisherIds();
     }
 
-    /** The tunnels of the publishers connected now. */
+    /** Returns the tunnels of the publishers connected now. */
     public List<Tunnel> publisherTunnels() {
         return registry.publisherTunnels();
     }

@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the flows a publisher gateway opens on one tunnel: checks the destination against the
+ * Handles the flows a publisher gateway opens on one tunnel: checks the destination against the
  * publisher's scope, resolves it, connects to the app and relays. The open result tells the
  * client exactly why a flow failed (refused, unreachable, timed out, DNS failure, out of scope).
  * App sockets use the tunnel's event loop, so a flow's two sides never cross threads.

@@ -36,7 +36,7 @@ public final class SteeringState implements Steering {
         }
     }
 
-    /** The policy in force, or null before the first one arrived. */
+    /** Returns the policy in force, or null before the first one arrived. */
     public SteeringPolicy policy() {
         return policy;
     }

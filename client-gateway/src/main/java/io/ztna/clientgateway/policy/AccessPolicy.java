@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * The client gateway's access policy: finds the app that covers a flow's destination and
- * evaluates the rules for the user, whatever the agent's steering policy said.
+ * evaluates the rules for the user, whatever the agent's steering policy contains.
  */
 public final class AccessPolicy {
 

@@ -31,7 +31,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Serves {@code /healthz} (the process answers), {@code /readyz} (200 only while the daemon can
+ * Serves {@code /healthz} (200 while the process runs), {@code /readyz} (200 only while the daemon can
  * carry traffic, 503 otherwise) and {@code /status} (JSON from the daemon) over plain HTTP.
  * Bind it to loopback unless a firewall guards the address: it has no authentication.
  */

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a daemon in the foreground: starts it, then blocks until SIGTERM or Ctrl-C, when the
  * shutdown hook closes it. An invalid config ends the process with exit code 2 and one line
- * on standard error naming the file, line and field; any other start failure with exit code 1.
+ * on standard error naming the file, line and field. Any other start failure ends it with exit
+ * code 1.
  */
 public final class DaemonRunner {
 

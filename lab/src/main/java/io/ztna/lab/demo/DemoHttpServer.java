@@ -22,7 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The lab's private web app: answers every GET with a small HTML page that names the app and
+ * The lab's private web app: it serves every GET with a small HTML page that names the app and
  * echoes the request's Host header and the address the request came from (the publisher's,
  * since the publisher connects to the app).
  */
