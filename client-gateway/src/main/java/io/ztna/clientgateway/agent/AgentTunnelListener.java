@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Events of one agent's tunnel. The user and device come from the agent's certificate, never
  * from the flow metadata the agent sends. Each flow is decided by policy here, whatever the
- * agent's steering policy said, then routed to a publisher and joined to the stream opened on
+ * agent's steering policy contains, then routed to a publisher and joined to the stream opened on
  * that publisher's gateway once the publisher has connected to the app.
  */
 public final class AgentTunnelListener implements TunnelListener {
