@@ -27,7 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +53,7 @@ public final class ClientAgent implements AutoCloseable {
         this.steering = new SteeringState(config.uncoveredDirect());
     }
 
-    public ClientAgent start() throws SSLException, InterruptedException {
+    public ClientAgent start() throws IOException, InterruptedException {
         SslContext ssl = TlsContexts.client(config.tls(), PeerRole.CLIENT_GATEWAY);
         // TODO: fail over to the next configured client gateway when the first is unreachable.
         InetSocketAddress gateway = config.gateways().get(0);

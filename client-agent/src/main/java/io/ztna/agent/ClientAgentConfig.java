@@ -5,10 +5,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
 import io.ztna.proto.config.HostAndPort;
+import io.ztna.proto.config.OwnCertificate;
 import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.ReconnectSection;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
+import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -90,6 +92,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
     public static ClientAgentConfig load(Path path) throws ConfigException {
         File file = ConfigLoader.load(path, File.class);
         Path baseDir = path.toAbsolutePath().getParent();
+        TlsConfig tls = file.tls().toTlsConfig(baseDir);
+        OwnCertificate.check(path, tls, PeerRole.USER);
         List<InetSocketAddress> gateways = new ArrayList<>();
         file.gateways().forEach(gateway -> gateways.add(gateway.toSocketAddress()));
         List<PortForwardSpec> forwards = new ArrayList<>();
@@ -97,7 +101,7 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 new PortForwardSpec(forward.listen().toSocketAddress(), forward.to())));
         return new ClientAgentConfig(gateways,
                 file.admin() == null ? null : file.admin().toSocketAddress(),
-                file.tls().toTlsConfig(baseDir), file.tunnel(), file.reconnect(),
+                tls, file.tunnel(), file.reconnect(),
                 file.socks() == null ? null : file.socks().toSocketAddress(), forwards,
                 file.uncovered().equals("direct"), file.threads());
     }

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +50,7 @@ public final class ClientGateway implements AutoCloseable {
         this.group = Transports.newGroup(config.threads());
     }
 
-    public ClientGateway start() throws ConfigException, SSLException, InterruptedException {
+    public ClientGateway start() throws ConfigException, IOException, InterruptedException {
         policy = AccessPolicy.load(config.policyFile());
         SslContext upstreamSsl = TlsContexts.client(config.tls(), PeerRole.PUBLISHER_GATEWAY);
         for (InetSocketAddress gateway : config.publisherGateways()) {

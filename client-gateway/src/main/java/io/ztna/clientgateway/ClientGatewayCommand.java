@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bin/client-gateway}: the client gateway's command line. */
-@Command(name = "client-gateway", mixinStandardHelpOptions = true,
+@Command(name = "client-gateway", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
         description = "Terminates agent tunnels, decides every flow and relays it to a publisher.",
         subcommands = ClientGatewayCommand.Run.class)
 public final class ClientGatewayCommand implements Runnable {
@@ -25,7 +25,7 @@ public final class ClientGatewayCommand implements Runnable {
         System.exit(new CommandLine(new ClientGatewayCommand()).execute(args));
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
+    @Command(name = "run", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
             description = "Runs the client gateway until SIGTERM or Ctrl-C.")
     static final class Run implements Callable<Integer> {
 

@@ -5,15 +5,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
 import io.ztna.proto.config.HostAndPort;
+import io.ztna.proto.config.OwnCertificate;
 import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.ReconnectSection;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
-import io.ztna.proto.tls.PeerIdentity;
+import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,12 +64,7 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
         File file = ConfigLoader.load(path, File.class);
         Path baseDir = path.toAbsolutePath().getParent();
         TlsConfig tls = file.tls().toTlsConfig(baseDir);
-        String id;
-        try {
-            id = PeerIdentity.ofFile(tls.certificateChainFile()).name();
-        } catch (CertificateException e) {
-            throw new ConfigException(path + ": tls.certificate: " + e.getMessage());
-        }
+        String id = OwnCertificate.check(path, tls, PeerRole.CLIENT_GATEWAY).name();
         List<InetSocketAddress> gateways = new ArrayList<>();
         file.publisherGateways().forEach(gateway -> gateways.add(gateway.toSocketAddress()));
         return new ClientGatewayConfig(id, file.listen().toSocketAddress(),

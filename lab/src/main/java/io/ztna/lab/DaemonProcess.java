@@ -5,11 +5,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * One daemon of the lab, run as its own JVM through its own command line and config, with its
@@ -69,6 +71,21 @@ final class DaemonProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
+    }
+
+    /** Calls {@code action} with the exit code when the process ends. */
+    void onExit(IntConsumer action) {
+        process.onExit().thenAccept(ended -> action.accept(ended.exitValue()));
+    }
+
+    /** Returns up to {@code count} last lines of the daemon's log, or none when unreadable. */
+    List<String> lastLogLines(int count) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return lines.subList(Math.max(0, lines.size() - count), lines.size());
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** Returns true when the daemon's {@code /readyz} returns status 200. */

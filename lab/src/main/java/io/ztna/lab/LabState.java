@@ -23,6 +23,7 @@ final class LabState {
     private final LabPorts ports;
     private final List<Forward> forwards;
     private final boolean uncoveredDirect;
+    private int threads;
 
     /**
      * @param uncoveredDirect whether the agent connects destinations its steering policy does
@@ -33,6 +34,12 @@ final class LabState {
         this.ports = ports;
         this.forwards = forwards;
         this.uncoveredDirect = uncoveredDirect;
+    }
+
+    /** Sets the event loop threads of every daemon; 0 keeps Netty's default of two per core. */
+    LabState threads(int threads) {
+        this.threads = threads;
+        return this;
     }
 
     Path dir() {
@@ -79,8 +86,9 @@ final class LabState {
                 .write(certs.resolve(name + ".pem"), certs.resolve(name + "-key.pem"));
     }
 
-    private static String tls(String name) {
-        return "tls:\n"
+    private String tls(String name) {
+        return (threads > 0 ? "threads: " + threads + "\n" : "")
+                + "tls:\n"
                 + "  certificate: certs/" + name + ".pem\n"
                 + "  privateKey: certs/" + name + "-key.pem\n"
                 + "  ca: certs/ca.pem\n"

@@ -67,7 +67,13 @@ final class LabUp implements Callable<Integer> {
             description = "Port of the demo TCP echo app (default: ${DEFAULT-VALUE}).")
     int demoEchoPort;
 
+    @Option(names = "--threads", defaultValue = "0",
+            description = "Event loop threads of each daemon; 0 means two per core "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int threads;
+
     private final List<DaemonProcess> daemons = new ArrayList<>();
+    private volatile boolean stopping;
 
     @Override
     public Integer call() throws Exception {
@@ -78,7 +84,7 @@ final class LabUp implements Callable<Integer> {
         LabPorts ports = new LabPorts(socksPort, clientGatewayPort, publisherGatewayPort,
                 adminPort, demoHttpPort, demoEchoPort);
         Path dir = stateDir.toAbsolutePath();
-        LabState state = new LabState(dir, ports, parsedForwards, true);
+        LabState state = new LabState(dir, ports, parsedForwards, true).threads(threads);
         state.write();
 
         EventLoopGroup group = Transports.newGroup(1);
@@ -88,10 +94,13 @@ final class LabUp implements Callable<Integer> {
                 new InetSocketAddress("127.0.0.1", demoEchoPort)).start(group);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            System.out.println("lab: stopping the daemons and demo apps");
             stopAll();
             http.close();
             echo.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            System.out.println("lab: stopped");
             stopped.countDown();
         }, "lab-shutdown"));
 
@@ -105,14 +114,30 @@ final class LabUp implements Callable<Integer> {
         writeStatusFile(dir, ports, parsedForwards);
 
         if (!awaitReady()) {
-            System.err.println("lab failed: not every daemon became ready within "
-                    + READY_TIMEOUT_MILLIS / 1000 + " s; logs are in " + dir);
+            boolean exited = daemons.stream().anyMatch(daemon -> !daemon.isAlive());
+            System.err.println(exited
+                    ? "lab failed: a daemon exited during start; logs are in " + dir
+                    : "lab failed: not every daemon became ready within "
+                            + READY_TIMEOUT_MILLIS / 1000 + " s; logs are in " + dir);
             for (DaemonProcess daemon : daemons) {
                 System.err.println("  " + daemon.name() + ": "
-                        + (daemon.isAlive() ? "running, not ready" : "exited") + ", log "
-                        + daemon.log());
+                        + (daemon.isAlive() ? "running, " + (daemon.isReady() ? "ready" : "not ready")
+                                : "exited") + ", log " + daemon.log());
+                if (!daemon.isAlive()) {
+                    for (String line : daemon.lastLogLines(3)) {
+                        System.err.println("    " + line);
+                    }
+                }
             }
             System.exit(1);
+        }
+        for (DaemonProcess daemon : daemons) {
+            daemon.onExit(code -> {
+                if (!stopping) {
+                    System.out.println("lab: " + daemon.name() + " (pid " + daemon.pid()
+                            + ") exited with code " + code + "; log " + daemon.log());
+                }
+            });
         }
         printReady(dir, ports, parsedForwards);
         stopped.await();
@@ -153,8 +178,9 @@ final class LabUp implements Callable<Integer> {
                 .append("  curl --socks5-hostname 127.0.0.1:").append(ports.socks())
                 .append(" http://host.lab.internal:PORT/   (your own server on 127.0.0.1, "
                         + "PORT 18000-18999)\n")
-                .append("  echo hello | nc -X 5 -x 127.0.0.1:").append(ports.socks())
-                .append(" host.lab.internal ").append(ports.demoEcho()).append('\n');
+                .append("  echo hello | curl -s --socks5-hostname 127.0.0.1:")
+                .append(ports.socks()).append(" telnet://host.lab.internal:")
+                .append(ports.demoEcho()).append("   (the demo TCP echo)\n");
         for (Forward forward : parsedForwards) {
             text.append("  forward 127.0.0.1:").append(forward.localPort()).append(" -> ")
                     .append(forward.host()).append(':').append(forward.port()).append('\n');

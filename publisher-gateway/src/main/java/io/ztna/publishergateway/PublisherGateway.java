@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +44,7 @@ public final class PublisherGateway implements AutoCloseable {
     }
 
     /** Binds the listener; returns once it accepts connections. */
-    public PublisherGateway start() throws SSLException, InterruptedException {
+    public PublisherGateway start() throws IOException, InterruptedException {
         TlsConfig tls = config.tls();
         SslContext ssl = TlsContexts.server(
                 tls, EnumSet.of(PeerRole.PUBLISHER, PeerRole.CLIENT_GATEWAY));

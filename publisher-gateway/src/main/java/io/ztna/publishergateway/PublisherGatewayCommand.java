@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bin/publisher-gateway}: the publisher gateway's command line. */
-@Command(name = "publisher-gateway", mixinStandardHelpOptions = true,
+@Command(name = "publisher-gateway", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
         description = "Joins client gateways to the publishers that dial in to this gateway.",
         subcommands = PublisherGatewayCommand.Run.class)
 public final class PublisherGatewayCommand implements Runnable {
@@ -25,7 +25,7 @@ public final class PublisherGatewayCommand implements Runnable {
         System.exit(new CommandLine(new PublisherGatewayCommand()).execute(args));
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
+    @Command(name = "run", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
             description = "Runs the publisher gateway until SIGTERM or Ctrl-C.")
     static final class Run implements Callable<Integer> {
 

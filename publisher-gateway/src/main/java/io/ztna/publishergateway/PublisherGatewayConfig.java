@@ -5,15 +5,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
 import io.ztna.proto.config.HostAndPort;
+import io.ztna.proto.config.OwnCertificate;
 import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
 import io.ztna.proto.mux.TunnelOptions;
-import io.ztna.proto.tls.PeerIdentity;
+import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
 
 /**
  * The publisher gateway's settings, from its YAML file.
@@ -49,12 +49,7 @@ public record PublisherGatewayConfig(String id, InetSocketAddress listen, InetSo
         File file = ConfigLoader.load(path, File.class);
         Path baseDir = path.toAbsolutePath().getParent();
         TlsConfig tls = file.tls().toTlsConfig(baseDir);
-        String id;
-        try {
-            id = PeerIdentity.ofFile(tls.certificateChainFile()).name();
-        } catch (CertificateException e) {
-            throw new ConfigException(path + ": tls.certificate: " + e.getMessage());
-        }
+        String id = OwnCertificate.check(path, tls, PeerRole.PUBLISHER_GATEWAY).name();
         return new PublisherGatewayConfig(id, file.listen().toSocketAddress(),
                 file.admin() == null ? null : file.admin().toSocketAddress(), tls,
                 file.tunnel().toOptions(), file.threads());

@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,7 @@ public final class Publisher implements AutoCloseable {
         this.resolver = new AppResolver(config.staticHosts(), config.systemResolver());
     }
 
-    public Publisher start() throws SSLException, InterruptedException {
+    public Publisher start() throws IOException, InterruptedException {
         SslContext ssl = TlsContexts.client(config.tls(), PeerRole.PUBLISHER_GATEWAY);
         AppConnector connector = new AppConnector(config.id(), config.scope(), resolver,
                 (int) config.connectTimeout().toMillis());

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bin/publisher}: the publisher's command line. */
-@Command(name = "publisher", mixinStandardHelpOptions = true,
+@Command(name = "publisher", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
         description = "Dials out to publisher gateways and connects their flows to private apps.",
         subcommands = PublisherCommand.Run.class)
 public final class PublisherCommand implements Runnable {
@@ -25,7 +25,7 @@ public final class PublisherCommand implements Runnable {
         System.exit(new CommandLine(new PublisherCommand()).execute(args));
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
+    @Command(name = "run", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
             description = "Runs the publisher until SIGTERM or Ctrl-C.")
     static final class Run implements Callable<Integer> {
 

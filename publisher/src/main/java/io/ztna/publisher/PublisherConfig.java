@@ -5,20 +5,20 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
 import io.ztna.proto.config.HostAndPort;
+import io.ztna.proto.config.OwnCertificate;
 import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.ReconnectSection;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
 import io.ztna.proto.policy.AppProtocol;
 import io.ztna.proto.policy.HostPattern;
-import io.ztna.proto.tls.PeerIdentity;
+import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,12 +95,7 @@ public record PublisherConfig(String id, List<InetSocketAddress> gateways,
         File file = ConfigLoader.load(path, File.class);
         Path baseDir = path.toAbsolutePath().getParent();
         TlsConfig tls = file.tls().toTlsConfig(baseDir);
-        String id;
-        try {
-            id = PeerIdentity.ofFile(tls.certificateChainFile()).name();
-        } catch (CertificateException e) {
-            throw new ConfigException(path + ": tls.certificate: " + e.getMessage());
-        }
+        String id = OwnCertificate.check(path, tls, PeerRole.PUBLISHER).name();
         Map<String, InetAddress> staticHosts = new LinkedHashMap<>();
         for (Map.Entry<String, String> entry : file.hosts().entrySet()) {
             byte[] address = NetUtil.createByteArrayFromIpAddressString(entry.getValue());

@@ -13,7 +13,9 @@ import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.relay.EarlyInbound;
 import io.ztna.proto.relay.SocketStreamRelay;
+import io.ztna.proto.transport.Listeners;
 import io.ztna.proto.transport.Transports;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,8 +66,8 @@ public final class PortForward implements AutoCloseable {
     }
 
     /** Binds the listener, blocking until it is bound; throws when the bind fails. */
-    public PortForward start() throws InterruptedException {
-        serverChannel = new ServerBootstrap()
+    public PortForward start() throws IOException, InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(Transports.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -77,8 +79,9 @@ public final class PortForward implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new EarlyInbound(), new Opener());
                     }
-                })
-                .bind(listen).sync().channel();
+                });
+        serverChannel = Listeners.bind(bootstrap, listen,
+                "the port forward to " + flow.destination());
         log.info("port forward listening: address={} destination={}",
                 localAddress(), flow.destination());
         return this;

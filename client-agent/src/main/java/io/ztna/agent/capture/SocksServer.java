@@ -7,7 +7,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.socksx.v5.Socks5InitialRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
+import io.ztna.proto.transport.Listeners;
 import io.ztna.proto.transport.Transports;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +54,8 @@ public final class SocksServer implements AutoCloseable {
     }
 
     /** Binds the listener, blocking until it is bound; throws when the bind fails. */
-    public SocksServer start() throws InterruptedException {
-        serverChannel = new ServerBootstrap()
+    public SocksServer start() throws IOException, InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(Transports.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -66,8 +68,8 @@ public final class SocksServer implements AutoCloseable {
                                 Socks5ServerEncoder.DEFAULT,
                                 new SocksRequestHandler(opener, steering, timeouts));
                     }
-                })
-                .bind(bindAddress).sync().channel();
+                });
+        serverChannel = Listeners.bind(bootstrap, bindAddress, "SOCKS5");
         log.info("SOCKS5 server listening: address={}", localAddress());
         return this;
     }

@@ -62,7 +62,7 @@ class SocksServerTest {
         socks = startSocks(CaptureTimeouts.defaults());
     }
 
-    private SocksServer startSocks(CaptureTimeouts timeouts) throws InterruptedException {
+    private SocksServer startSocks(CaptureTimeouts timeouts) throws Exception {
         FlowOpener recording = flow -> {
             Future<Stream> future = tunnel.opener().open(flow);
             opened.add(future);

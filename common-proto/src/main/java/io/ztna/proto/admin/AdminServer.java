@@ -24,8 +24,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.ztna.proto.transport.Listeners;
 import io.ztna.proto.transport.Transports;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -41,6 +46,8 @@ public final class AdminServer implements AutoCloseable {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
     private static final int MAX_REQUEST_BYTES = 8 * 1024;
+    /** Connections idle this long are closed, so idle clients cannot pile up descriptors. */
+    private static final int IDLE_TIMEOUT_SECONDS = 30;
 
     private final InetSocketAddress bindAddress;
     private final BooleanSupplier ready;
@@ -59,18 +66,20 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** Binds on {@code group}, blocking until the socket is bound. */
-    public AdminServer start(EventLoopGroup group) throws InterruptedException {
-        serverChannel = new ServerBootstrap()
+    public AdminServer start(EventLoopGroup group) throws IOException, InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(Transports.serverChannel())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(),
+                        ch.pipeline().addLast(
+                                new IdleStateHandler(0, 0, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                                new HttpServerCodec(),
                                 new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler());
                     }
-                })
-                .bind(bindAddress).sync().channel();
+                });
+        serverChannel = Listeners.bind(bootstrap, bindAddress, "the admin endpoint");
         return this;
     }
 
@@ -118,6 +127,15 @@ public final class AdminServer implements AutoCloseable {
             } else {
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                ctx.close();
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override

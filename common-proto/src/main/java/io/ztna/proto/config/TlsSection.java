@@ -2,6 +2,7 @@ package io.ztna.proto.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ztna.proto.tls.SpiffeId;
 import io.ztna.proto.tls.TlsConfig;
 import java.nio.file.Path;
 
@@ -20,7 +21,7 @@ public record TlsSection(Path certificate, Path privateKey, Path ca, String trus
         this.certificate = certificate;
         this.privateKey = privateKey;
         this.ca = ca;
-        this.trustDomain = trustDomain;
+        this.trustDomain = SpiffeId.checkTrustDomain(trustDomain);
     }
 
     /** Returns the TLS settings with paths resolved against {@code baseDir}. */

@@ -36,7 +36,8 @@ public final class DaemonRunner {
             Thread.currentThread().interrupt();
             return 1;
         } catch (Exception e) {
-            log.error("{} failed to start", name, e);
+            log.error("{} failed to start: {}", name, e.toString());
+            log.debug("{} start failure", name, e);
             System.err.println(name + ": failed to start: " + e.getMessage());
             return 1;
         }

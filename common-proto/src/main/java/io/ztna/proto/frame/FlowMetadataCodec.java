@@ -93,13 +93,13 @@ final class FlowMetadataCodec {
                 }
             }
         }
-        if (host == null || host.isEmpty() || host.length() > FlowMetadata.MAX_HOST_LENGTH) {
-            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "OPEN host '" + host
-                    + "' (expected: 1 to " + FlowMetadata.MAX_HOST_LENGTH + " characters)");
+        if (host == null) {
+            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "OPEN without a host field");
         }
-        if (port == 0) {
-            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "OPEN port 0 (expected: 1 to 65535)");
+        try {
+            return new FlowMetadata(protocol, host, port, flowId, user, device, app, publisher);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "OPEN " + e.getMessage());
         }
-        return new FlowMetadata(protocol, host, port, flowId, user, device, app, publisher);
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pki init}: creates DIR/ca.pem and DIR/ca-key.pem for a trust domain. */
-@Command(name = "init", mixinStandardHelpOptions = true,
+@Command(name = "init", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
         description = "Creates a CA (ECDSA P-256, valid 10 years) in DIR/ca.pem and"
                 + " DIR/ca-key.pem.")
 final class InitCommand implements Callable<Integer> {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pki issue}: signs a leaf certificate for one SPIFFE id with the CA in DIR. */
-@Command(name = "issue", mixinStandardHelpOptions = true,
+@Command(name = "issue", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
         description = "Issues a certificate and writes PREFIX.pem (certificate chain) and"
                 + " PREFIX-key.pem (unencrypted PKCS#8 key, mode 0600), replacing existing files.")
 final class IssueCommand implements Callable<Integer> {

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParseResult;
  * already exists), 2 on invalid input. Every error is one line on standard error that names the
  * value and what is expected.
  */
-@Command(name = "pki", mixinStandardHelpOptions = true,
+@Command(name = "pki", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
         description = "Creates a ztna certificate authority and issues SPIFFE-style certificates.",
         subcommands = {InitCommand.class, IssueCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

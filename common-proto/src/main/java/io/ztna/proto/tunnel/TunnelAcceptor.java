@@ -9,7 +9,9 @@ import io.netty.util.concurrent.Promise;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelOptions;
 import io.ztna.proto.tls.TlsHandlers;
+import io.ztna.proto.transport.Listeners;
 import io.ztna.proto.transport.Transports;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /**
@@ -35,7 +37,7 @@ public final class TunnelAcceptor implements AutoCloseable {
     }
 
     /** Binds the listening socket, blocking until it is bound. */
-    public TunnelAcceptor bind() throws InterruptedException {
+    public TunnelAcceptor bind() throws IOException, InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(Transports.serverChannel())
@@ -49,7 +51,7 @@ public final class TunnelAcceptor implements AutoCloseable {
                     }
                 });
         TunnelChannels.configure(bootstrap);
-        serverChannel = bootstrap.bind(bindAddress).sync().channel();
+        serverChannel = Listeners.bind(bootstrap, bindAddress, "tunnels");
         return this;
     }
 

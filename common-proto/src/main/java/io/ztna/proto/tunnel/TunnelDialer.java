@@ -41,6 +41,7 @@ public final class TunnelDialer implements AutoCloseable {
     private volatile Tunnel current;
     private volatile boolean closed;
     private Channel channel;
+    private String lastFailure = "connection closed";
 
     /**
      * @param onReady called on the tunnel's event loop each time a tunnel becomes ready
@@ -87,6 +88,8 @@ public final class TunnelDialer implements AutoCloseable {
                         tunnel.addListener(f -> {
                             if (f.isSuccess()) {
                                 watch((Tunnel) f.getNow());
+                            } else {
+                                lastFailure = HandshakeGate.rootMessage(f.cause());
                             }
                         });
                         ch.pipeline().addLast(TlsHandlers.forDial(sslContext, ch, target));
@@ -96,6 +99,11 @@ public final class TunnelDialer implements AutoCloseable {
                 });
         TunnelChannels.configure(bootstrap);
         ChannelFuture connect = bootstrap.connect(target);
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                lastFailure = HandshakeGate.rootMessage(f.cause());
+            }
+        });
         channel = connect.channel();
         channel.closeFuture().addListener(f -> loop.execute(() -> lost(connect.channel())));
     }
@@ -128,15 +136,17 @@ public final class TunnelDialer implements AutoCloseable {
         }
         long delay = backoff.nextDelayMillis();
         int attempt = backoff.attempts();
+        String error = lastFailure;
+        lastFailure = "connection closed";
         if (lostTunnel != null) {
             log.warn("tunnel down: peer={} address={} retryInMillis={}",
                     lostTunnel.peer(), target, delay);
         } else if (attempt == 1 || attempt % 10 == 0) {
-            log.warn("tunnel connect failed: address={} attempt={} retryInMillis={}",
-                    target, attempt, delay);
+            log.warn("tunnel connect failed: address={} attempt={} error=\"{}\" retryInMillis={}",
+                    target, attempt, error, delay);
         } else {
-            log.debug("tunnel connect failed: address={} attempt={} retryInMillis={}",
-                    target, attempt, delay);
+            log.debug("tunnel connect failed: address={} attempt={} error=\"{}\" retryInMillis={}",
+                    target, attempt, error, delay);
         }
         loop.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
     }

@@ -297,16 +297,23 @@ class FrameCodecTest {
                 Arguments.of("OPEN with protocol 1", open(1, 80, field(1, "h")),
                         ErrorCode.PROTOCOL_ERROR, "OPEN protocol 1 (expected: 6 for tcp or 17 for udp)"),
                 Arguments.of("OPEN with port 0", open(6, 0, field(1, "h")),
-                        ErrorCode.PROTOCOL_ERROR, "OPEN port 0 (expected: 1 to 65535)"),
+                        ErrorCode.PROTOCOL_ERROR, "OPEN port: 0 (expected: 1 to 65535)"),
                 Arguments.of("OPEN with a cut field header", open(6, 80, field(1, "h"), new byte[] {2, 0}),
                         ErrorCode.PROTOCOL_ERROR, "OPEN field header cut short"),
                 Arguments.of("OPEN with a field longer than the frame",
                         open(6, 80, new byte[] {1, 0, 9, 'a', 'b'}), ErrorCode.PROTOCOL_ERROR,
                         "OPEN field 1 length 9 exceeds the 2 bytes left"),
                 Arguments.of("OPEN without host", open(6, 80, field(5, "wiki")),
-                        ErrorCode.PROTOCOL_ERROR, "OPEN host 'null' (expected: 1 to 255 characters)"),
+                        ErrorCode.PROTOCOL_ERROR, "OPEN without a host field"),
                 Arguments.of("OPEN with empty host", open(6, 80, field(1, "")),
-                        ErrorCode.PROTOCOL_ERROR, "OPEN host '' (expected: 1 to 255 characters)"),
+                        ErrorCode.PROTOCOL_ERROR, "OPEN invalid host '' (expected: a name or "
+                                + "address of 1 to 255 characters without spaces or control "
+                                + "characters)"),
+                Arguments.of("OPEN with a line break in the host",
+                        open(6, 80, field(1, "a\r\nINFO forged")), ErrorCode.PROTOCOL_ERROR,
+                        "OPEN invalid host 'a\\u000d\\u000aINFO forged' (expected: a name or "
+                                + "address of 1 to 255 characters without spaces or control "
+                                + "characters)"),
                 Arguments.of("OPEN_RESULT empty", header(0, 0x2, 0, 1), ErrorCode.FRAME_SIZE_ERROR,
                         "OPEN_RESULT frame length 0 (expected: >= 1)"),
                 Arguments.of("OPEN_RESULT unknown", concat(header(1, 0x2, 0, 1), new byte[] {99}),
