@@ -178,9 +178,8 @@ final class LabUp implements Callable<Integer> {
                 .append("  curl --socks5-hostname 127.0.0.1:").append(ports.socks())
                 .append(" http://host.lab.internal:PORT/   (your own server on 127.0.0.1, "
                         + "PORT 18000-18999)\n")
-                .append("  echo hello | curl -s --socks5-hostname 127.0.0.1:")
-                .append(ports.socks()).append(" telnet://host.lab.internal:")
-                .append(ports.demoEcho()).append("   (the demo TCP echo)\n");
+                .append("  the demo TCP echo: host.lab.internal:").append(ports.demoEcho())
+                .append(" (try it through a port forward, see --forward)\n");
         for (Forward forward : parsedForwards) {
             text.append("  forward 127.0.0.1:").append(forward.localPort()).append(" -> ")
                     .append(forward.host()).append(':').append(forward.port()).append('\n');
