@@ -67,8 +67,9 @@ final class LabUp implements Callable<Integer> {
             description = "Port of the demo TCP echo app (default: ${DEFAULT-VALUE}).")
     int demoEchoPort;
 
-    @Option(names = "--threads", defaultValue = "0",
-            description = "Event loop threads of each daemon; 0 means two per core "
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Event loop threads of each daemon; 0 means two per core. The lab "
+                    + "runs four daemons on one host, so one each avoids thread hand-offs "
                     + "(default: ${DEFAULT-VALUE}).")
     int threads;
 

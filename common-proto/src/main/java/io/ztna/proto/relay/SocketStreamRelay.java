@@ -60,6 +60,7 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
     private boolean waitingForStream;
     private boolean finished;
     private ChannelFuture lastWrite;
+    private boolean flushScheduled;
 
     private SocketStreamRelay(Channel socket, Stream stream, ErrorCode resetCode,
             boolean clientSocket) {
@@ -234,8 +235,24 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
                 return;
             }
             bytesToSocket += length;
-            lastWrite = socket.writeAndFlush(data);
+            lastWrite = socket.write(data);
             lastWrite.addListener(f -> stream.consumed(length));
+            requestFlush();
+        });
+    }
+
+    /**
+     * Flushes once per event-loop task batch rather than per frame, so the frames of one tunnel
+     * read leave in one system call.
+     */
+    private void requestFlush() {
+        if (flushScheduled) {
+            return;
+        }
+        flushScheduled = true;
+        socket.eventLoop().execute(() -> {
+            flushScheduled = false;
+            socket.flush();
         });
     }
 
