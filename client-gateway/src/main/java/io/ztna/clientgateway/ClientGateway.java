@@ -87,6 +87,11 @@ public final class ClientGateway implements AutoCloseable {
         return admin == null ? null : admin.localAddress();
     }
 
+    /** Returns the agent tunnels that are up now. */
+    public List<Tunnel> agentTunnels() {
+        return new ArrayList<>(agents);
+    }
+
     /** Returns the tunnels to publisher gateways that are up now. */
     public List<Tunnel> publisherGatewayTunnels() {
         List<Tunnel> tunnels = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.ztna.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ztna.lab.demo.DemoHttpServer;
+import io.ztna.proto.mux.Tunnel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -177,6 +178,48 @@ class CrossTierTest {
             assertThat(connection.reply()).isEqualTo(0x05);
             assertThat(millis).isLessThan(1_000);
         }
+    }
+
+    @Test
+    void shortFlowsLeaveNoStreams() throws Exception {
+        try (ServerSocket app = bindInLabRange()) {
+            ExecutorService server = Executors.newSingleThreadExecutor();
+            try {
+                server.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        try (Socket accepted = app.accept()) {
+                            accepted.getOutputStream().write('x');
+                        }
+                    }
+                    return null;
+                });
+                for (int i = 0; i < 300; i++) {
+                    try (Socks5Client.Connection connection = Socks5Client.connect(
+                            lab.socks(), "host.lab.internal", app.getLocalPort())) {
+                        assertThat(connection.reply()).isEqualTo(0);
+                        assertThat(connection.socket().getInputStream().read()).isEqualTo('x');
+                        assertThat(connection.socket().getInputStream().read()).isEqualTo(-1);
+                    }
+                }
+            } finally {
+                server.shutdownNow();
+            }
+        }
+        for (int i = 0; i < 300; i++) {
+            try (Socks5Client.Connection connection = Socks5Client.connect(
+                    lab.socks(), "host.lab.internal", lab.ports.demoEcho())) {
+                assertThat(connection.reply()).isEqualTo(0);
+                connection.socket().getOutputStream().write('y');
+                assertThat(connection.socket().getInputStream().read()).isEqualTo('y');
+            }
+        }
+
+        List<Tunnel> tunnels = new ArrayList<>(lab.clientGateway.agentTunnels());
+        tunnels.addAll(lab.clientGateway.publisherGatewayTunnels());
+        tunnels.addAll(lab.publisherGateway.publisherTunnels());
+        assertThat(tunnels).hasSize(3);
+        InProcessLab.await(() -> tunnels.stream().allMatch(tunnel -> tunnel.streamCount() == 0),
+                "every stream closed on every tunnel");
     }
 
     /** Binds a loopback port inside 18000-18999, the ports host.lab.internal covers. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,40 @@ class LabProcessIT {
             assertThat(ProcessHandle.of(daemon.path("pid").asLong())
                     .map(ProcessHandle::isAlive).orElse(false))
                     .as(daemon.path("name").asText() + " stopped").isFalse();
+        }
+    }
+
+    @Test
+    void fallbackStackServesDemoPage() throws Exception {
+        int socks = FreePorts.next();
+        int http = FreePorts.next();
+        List<String> command = List.of(ROOT.resolve("bin/lab").toString(), "up",
+                "--state-dir", dir.toString(),
+                "--socks-port", Integer.toString(socks),
+                "--client-gateway-port", Integer.toString(FreePorts.next()),
+                "--publisher-gateway-port", Integer.toString(FreePorts.next()),
+                "--admin-port", Integer.toString(FreePorts.next()),
+                "--demo-http-port", Integer.toString(http),
+                "--demo-echo-port", Integer.toString(FreePorts.next()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("ZTNA_JAVA_OPTS",
+                "-Dztna.transport=nio -Dztna.tls.provider=jdk");
+        Process lab = builder.start();
+        try {
+            assertThat(awaitReady(lab)).contains("ready");
+
+            String page = run("curl", "-sS", "--max-time", "10", "--socks5-hostname",
+                    "127.0.0.1:" + socks, "http://intranet.corp.internal:" + http + "/");
+            assertThat(page).contains(DemoHttpServer.MARKER);
+            for (String daemon : List.of("client-agent", "client-gateway", "publisher-gateway",
+                    "publisher")) {
+                String log = Files.readString(dir.resolve(daemon + ".log"));
+                assertThat(log).as(daemon).contains("transport selected: transport=nio");
+                assertThat(log).as(daemon).contains("TLS provider selected: provider=JDK");
+            }
+        } finally {
+            lab.destroy();
+            assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
     }
 
