@@ -48,8 +48,14 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
         }
         String channelId = ctx.channel().id().asShortText();
         if (!done.isSuccess()) {
-            log.info("{} TLS handshake failed: peer={} error={}",
-                    channelId, remote, rootMessage(done.cause()));
+            if (causedByCertificate(done.cause())) {
+                // The trust manager has logged this rejection with the presented id already.
+                log.debug("{} TLS handshake failed: peer={} error={}",
+                        channelId, remote, rootMessage(done.cause()));
+            } else {
+                log.info("{} TLS handshake failed: peer={} error={}",
+                        channelId, remote, rootMessage(done.cause()));
+            }
             fail(ctx, done.cause());
             return;
         }
@@ -92,6 +98,18 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
     private void fail(ChannelHandlerContext ctx, Throwable cause) {
         result.tryFailure(cause);
         ctx.close();
+    }
+
+    private static boolean causedByCertificate(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateException) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
     }
 
     static String rootMessage(Throwable error) {
