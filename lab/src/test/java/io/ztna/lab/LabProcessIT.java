@@ -121,7 +121,7 @@ class LabProcessIT {
         }
     }
 
-    /** Reads the lab's output until the line that says it is ready, or fails with the output. */
+    /** Reads the lab's output up to its ready line, or fails with the output read so far. */
     private static String awaitReady(Process lab) throws Exception {
         List<String> seen = new ArrayList<>();
         // The reader stays open after the ready line: a background thread keeps draining it,

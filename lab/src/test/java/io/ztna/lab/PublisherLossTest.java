@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With no publisher of an app connected, a flow fails at once with SOCKS reply 0x03 (network
- * unreachable, the documented code for NO_PUBLISHER); once a publisher dials in again, flows
+ * unreachable, the documented code for NO_PUBLISHER). Once a publisher dials in again, flows
  * succeed again.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

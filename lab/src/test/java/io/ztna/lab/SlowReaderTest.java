@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A client that stops reading a large download must stall only its own flow: another flow on
+ * A client that stops reading a large download must stall only its own flow. Another flow on
  * the same tunnels keeps full speed, the gateways buffer no more than the stalled stream's
  * window, and the download completes intact once the client reads again.
  */

@@ -48,7 +48,7 @@ final class Socks5Client {
         byte[] method = new byte[2];
         in.readFully(method);
         if (method[0] != 5 || method[1] != 0) {
-            throw new IOException("SOCKS5 greeting refused: " + method[0] + " " + method[1]);
+            throw new IOException("SOCKS5 greeting rejected: " + method[0] + " " + method[1]);
         }
         byte[] name = host.getBytes(StandardCharsets.US_ASCII);
         byte[] request = new byte[7 + name.length];
