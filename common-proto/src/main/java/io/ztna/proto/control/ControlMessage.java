@@ -8,6 +8,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = PresenceMessage.class, name = "presence"),
     @JsonSubTypes.Type(value = SteeringPolicyMessage.class, name = "srp"),
+    @JsonSubTypes.Type(value = SteeringPolicyPullMessage.class, name = "srp-pull"),
+    @JsonSubTypes.Type(value = PostureMessage.class, name = "posture"),
+    @JsonSubTypes.Type(value = ReauthChallengeMessage.class, name = "reauth-challenge"),
+    @JsonSubTypes.Type(value = ReauthResponseMessage.class, name = "reauth-response"),
+    @JsonSubTypes.Type(value = NoticeMessage.class, name = "notice"),
 })
-public sealed interface ControlMessage permits PresenceMessage, SteeringPolicyMessage {
+public sealed interface ControlMessage permits PresenceMessage, SteeringPolicyMessage,
+        SteeringPolicyPullMessage, PostureMessage, ReauthChallengeMessage, ReauthResponseMessage,
+        NoticeMessage {
 }
