@@ -9,47 +9,70 @@ import io.ztna.proto.config.ValidationContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The client gateway's policy file: apps, a directory of users, and rules.
+ * The client gateway's policy file: apps, rules, re-authentication schedules, test cases, and
+ * users, inline or from a directory file.
  * <pre>
+ * directory: directory.yaml        # optional, relative to this file; see Directory
  * apps:
  *   - name: lab-hosts
  *     hosts: [host.lab.internal, "*.lab.internal", 10.20.0.0/16]
  *     protocols: [tcp:18000-18999, udp:53]
  *     publishers: [pub-1]
  *     publisherDns: false          # optional, default false
- * users:                           # optional
+ * users:                           # optional, in addition to the directory file's
  *   - id: alice@example.com
  *     groups: [engineering]
+ *     ou: /corp/eng
  * rules:                           # optional; without rules every flow is denied
  *   - name: engineering-apps
  *     action: allow                # allow or block
- *     groups: [engineering]        # and/or users: [...], or everyone: true
+ *     groups: [engineering]        # and/or users: [...], ous: [...], or everyone: true
  *     apps: [lab-hosts]
+ *     posture: {firewall: true}    # optional; see PostureRequirement
+ *   - name: no-ssh
+ *     action: block
+ *     everyone: true
+ *     apps: [ssh]
+ *     notify: true                 # block rules only: tell the user which rule blocked
+ * reauthentication: {default: {interval: 12h, grace: 5m}}   # optional; see Reauthentication
+ * tests: []                        # optional; see PolicyTestCase
  * </pre>
- * Validation checks each entry and then the entries together. App, user and rule names must be
- * unique, and rules may name only listed apps and users. Every group a rule names must be a
- * group of some listed user, so that a misspelt name is an error rather than a dead rule.
+ * Validation checks each entry, that app and rule names are unique, and that rules name only
+ * listed apps. Users and groups that rules name are checked against the directory by
+ * {@link LoadedPolicy}, as warnings, because removing a user from the directory must not make
+ * the policy invalid.
  */
-public record PolicyFile(List<App> apps, List<User> users, List<Rule> rules)
-        implements Validatable {
+public record PolicyFile(String directory, List<App> apps, List<User> users, List<Rule> rules,
+        Reauthentication reauthentication, List<PolicyTestCase> tests) implements Validatable {
 
     @JsonCreator
-    public PolicyFile(@JsonProperty(value = "apps", required = true) List<App> apps,
+    public PolicyFile(@JsonProperty("directory") String directory,
+            @JsonProperty(value = "apps", required = true) List<App> apps,
             @JsonProperty("users") List<User> users,
-            @JsonProperty("rules") List<Rule> rules) {
+            @JsonProperty("rules") List<Rule> rules,
+            @JsonProperty("reauthentication") Reauthentication reauthentication,
+            @JsonProperty("tests") List<PolicyTestCase> tests) {
+        this.directory = directory;
         this.apps = apps == null ? List.of() : List.copyOf(apps);
         this.users = users == null ? List.of() : List.copyOf(users);
         this.rules = rules == null ? List.of() : List.copyOf(rules);
+        this.reauthentication = reauthentication == null
+                ? Reauthentication.DEFAULTS : reauthentication;
+        this.tests = tests == null ? List.of() : List.copyOf(tests);
+    }
+
+    /** Creates a file with inline users only and default re-authentication. */
+    public PolicyFile(List<App> apps, List<User> users, List<Rule> rules) {
+        this(null, apps, users, rules, null, null);
     }
 
     /**
-     * Reads and validates a policy file.
+     * Reads and validates a policy file without its directory file.
      *
      * @throws ConfigException naming the file, line, field and what is expected
      */
@@ -59,26 +82,26 @@ public record PolicyFile(List<App> apps, List<User> users, List<Rule> rules)
 
     @Override
     public void validate(ValidationContext context) throws ConfigException {
+        if (directory != null && directory.isBlank()) {
+            context.fail("directory", directory, "the path of a directory file");
+        }
         Map<String, String> appPaths = new HashMap<>();
         for (int i = 0; i < apps.size(); i++) {
             ValidationContext app = context.at("apps", i);
             apps.get(i).validate(app);
             requireUnique(appPaths, apps.get(i).name(), app.at("name"), "app name", context);
         }
-        Map<String, String> userPaths = new HashMap<>();
-        Set<String> groups = new LinkedHashSet<>();
-        for (int i = 0; i < users.size(); i++) {
-            ValidationContext user = context.at("users", i);
-            users.get(i).validate(user);
-            requireUnique(userPaths, users.get(i).id(), user.at("id"), "user id", context);
-            groups.addAll(users.get(i).groups());
-        }
+        Directory.validateUsers(users, context);
         Map<String, String> rulePaths = new HashMap<>();
         for (int i = 0; i < rules.size(); i++) {
             ValidationContext rule = context.at("rules", i);
             rules.get(i).validate(rule);
             requireUnique(rulePaths, rules.get(i).name(), rule.at("name"), "rule name", context);
-            checkReferences(rules.get(i), rule, appPaths.keySet(), userPaths.keySet(), groups);
+            checkApps(rules.get(i), rule, appPaths.keySet());
+        }
+        reauthentication.validate(context.at("reauthentication"));
+        for (int i = 0; i < tests.size(); i++) {
+            tests.get(i).validate(context.at("tests", i));
         }
     }
 
@@ -87,7 +110,7 @@ public record PolicyFile(List<App> apps, List<User> users, List<Rule> rules)
      *
      * @param field the context of the name's own field
      */
-    private static void requireUnique(Map<String, String> seen, String name,
+    static void requireUnique(Map<String, String> seen, String name,
             ValidationContext field, String what, ValidationContext root) throws ConfigException {
         String first = seen.putIfAbsent(name, field.path(""));
         if (first != null) {
@@ -96,8 +119,8 @@ public record PolicyFile(List<App> apps, List<User> users, List<Rule> rules)
         }
     }
 
-    private static void checkReferences(Rule rule, ValidationContext context, Set<String> apps,
-            Set<String> users, Set<String> groups) throws ConfigException {
+    private static void checkApps(Rule rule, ValidationContext context, Set<String> apps)
+            throws ConfigException {
         for (int i = 0; i < rule.apps().size(); i++) {
             String app = rule.apps().get(i);
             if (!apps.contains(app)) {
@@ -105,35 +128,26 @@ public record PolicyFile(List<App> apps, List<User> users, List<Rule> rules)
                         + sorted(apps));
             }
         }
-        for (int i = 0; i < rule.users().size(); i++) {
-            String user = rule.users().get(i);
-            if (!users.contains(user)) {
-                context.fail("users[" + i + "]", "unknown user '" + user
-                        + "': expected the id of a user listed under users");
-            }
-        }
-        for (int i = 0; i < rule.groups().size(); i++) {
-            String group = rule.groups().get(i);
-            if (!groups.contains(group)) {
-                context.fail("groups[" + i + "]", "unknown group '" + group
-                        + "': expected a group of a user listed under users, one of "
-                        + sorted(groups));
-            }
-        }
     }
 
-    private static String sorted(Set<String> names) {
+    static String sorted(Set<String> names) {
         List<String> list = new ArrayList<>(names);
         list.sort(null);
         return list.isEmpty() ? "(none listed)" : String.join(", ", list);
     }
 
     /**
-     * Builds the engine for this file.
+     * Builds the engine for this file's inline users only.
      *
      * @param version the version of the steering policies the engine builds
      */
     public PolicyEngine toEngine(long version) {
-        return new PolicyEngine(new AppCatalog(apps), users, rules, version);
+        return toEngine(users, version);
+    }
+
+    /** Builds the engine for this file with the given users. */
+    public PolicyEngine toEngine(List<User> allUsers, long version) {
+        return new PolicyEngine(new AppCatalog(apps), allUsers, rules, reauthentication,
+                version);
     }
 }

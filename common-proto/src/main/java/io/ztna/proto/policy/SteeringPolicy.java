@@ -2,10 +2,13 @@ package io.ztna.proto.policy;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ztna.proto.frame.Protocol;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +22,7 @@ import java.util.Set;
  *  "apps":[{"name":"intranet","hosts":["intranet.corp.internal"],"protocols":["tcp:18080"],
  *           "publisherDns":false}],
  *  "blocked":[{"name":"ssh","hosts":["*.lab.internal"],"protocols":["tcp:22"],
- *              "publisherDns":false}]}
+ *              "publisherDns":false,"rule":"no-ssh","notify":true}]}
  * </pre>
  * Immutable and thread-safe.
  */
@@ -33,6 +36,7 @@ public final class SteeringPolicy {
     private final List<SteeredApp> blocked;
     private final AppCatalog catalog;
     private final Set<String> blockedNames;
+    private final Map<String, SteeredApp> entries = new HashMap<>();
 
     /**
      * Creates a policy.
@@ -51,9 +55,11 @@ public final class SteeringPolicy {
         for (SteeredApp entry : this.blocked) {
             entries.add(entry.toApp());
             names.add(entry.name());
+            this.entries.putIfAbsent(entry.name(), entry);
         }
         for (SteeredApp entry : this.apps) {
             entries.add(entry.toApp());
+            this.entries.putIfAbsent(entry.name(), entry);
         }
         this.catalog = new AppCatalog(entries);
         this.blockedNames = Set.copyOf(names);
@@ -87,6 +93,21 @@ public final class SteeringPolicy {
         return blockedNames.contains(app.get().name()) ? Steering.BLOCKED : Steering.STEER;
     }
 
+    /**
+     * Returns the entry that decides a destination, as {@link #covers} finds it, or null when
+     * no entry covers it.
+     */
+    @JsonIgnore
+    public SteeredApp entryFor(String host, Protocol protocol, int port) {
+        return catalog.match(host, protocol, port).map(app -> entries.get(app.name()))
+                .orElse(null);
+    }
+
+    /** Returns whether two policies steer and block the same apps, whatever their versions. */
+    public boolean sameEntries(SteeringPolicy other) {
+        return other != null && other.apps.equals(apps) && other.blocked.equals(blocked);
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof SteeringPolicy policy && policy.version == version
@@ -104,23 +125,44 @@ public final class SteeringPolicy {
                 + ", blocked=" + blocked.size() + ")";
     }
 
-    /** One app in a steering policy. */
+    /**
+     * One app in a steering policy.
+     *
+     * @param rule for a blocked app, the block rule; null for a steered app
+     * @param notifyUser for a blocked app, whether its rule asks for a notice to the user
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SteeredApp(String name, List<HostPattern> hosts, List<AppProtocol> protocols,
-            boolean publisherDns) {
+            boolean publisherDns, String rule,
+            @JsonProperty("notify") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean notifyUser) {
 
         @JsonCreator
         public SteeredApp(@JsonProperty("name") String name,
                 @JsonProperty("hosts") List<HostPattern> hosts,
                 @JsonProperty("protocols") List<AppProtocol> protocols,
-                @JsonProperty("publisherDns") boolean publisherDns) {
+                @JsonProperty("publisherDns") boolean publisherDns,
+                @JsonProperty("rule") String rule,
+                @JsonProperty("notify") boolean notifyUser) {
             this.name = name == null ? "" : name;
             this.hosts = hosts == null ? List.of() : List.copyOf(hosts);
             this.protocols = protocols == null ? List.of() : List.copyOf(protocols);
             this.publisherDns = publisherDns;
+            this.rule = rule;
+            this.notifyUser = notifyUser;
+        }
+
+        public SteeredApp(String name, List<HostPattern> hosts, List<AppProtocol> protocols,
+                boolean publisherDns) {
+            this(name, hosts, protocols, publisherDns, null, false);
         }
 
         static SteeredApp of(App app) {
             return new SteeredApp(app.name(), app.hosts(), app.protocols(), app.publisherDns());
+        }
+
+        static SteeredApp blocked(App app, String rule, boolean notifyUser) {
+            return new SteeredApp(app.name(), app.hosts(), app.protocols(), app.publisherDns(),
+                    rule, notifyUser);
         }
 
         App toApp() {

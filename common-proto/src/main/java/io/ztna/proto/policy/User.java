@@ -9,16 +9,24 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A directory entry: the user's id, which is the email in the device certificate, and the
- * groups the user belongs to, in the order written.
+ * A directory entry: the user's id, which is the email in the device certificate, the groups
+ * the user belongs to, in the order written, and the user's organisational unit.
+ *
+ * @param ou the unit's path such as {@code /corp/eng/platform}, or null when the user has none
  */
-public record User(String id, List<String> groups) implements Validatable {
+public record User(String id, List<String> groups, String ou) implements Validatable {
 
     @JsonCreator
     public User(@JsonProperty(value = "id", required = true) String id,
-            @JsonProperty("groups") List<String> groups) {
+            @JsonProperty("groups") List<String> groups,
+            @JsonProperty("ou") String ou) {
         this.id = Objects.requireNonNullElse(id, "");
         this.groups = groups == null ? List.of() : List.copyOf(groups);
+        this.ou = ou;
+    }
+
+    public User(String id, List<String> groups) {
+        this(id, groups, null);
     }
 
     @Override
@@ -30,6 +38,9 @@ public record User(String id, List<String> groups) implements Validatable {
             if (groups.get(i).isBlank()) {
                 context.fail("groups[" + i + "]", groups.get(i), "a non-empty group name");
             }
+        }
+        if (ou != null && OrgUnits.normalise(ou) == null) {
+            context.fail("ou", ou, OrgUnits.EXPECTED);
         }
     }
 }

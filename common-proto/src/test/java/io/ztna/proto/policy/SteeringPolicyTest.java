@@ -93,7 +93,8 @@ class SteeringPolicyTest {
                 + "{\"name\":\"lab\",\"hosts\":[\"*.lab.internal\",\"10.20.0.0/16\"],"
                 + "\"protocols\":[\"tcp:18000-18999\"],\"publisherDns\":false}],"
                 + "\"blocked\":[{\"name\":\"ssh\",\"hosts\":[\"*.lab.internal\","
-                + "\"10.20.0.0/16\"],\"protocols\":[\"tcp:22\"],\"publisherDns\":false}]}");
+                + "\"10.20.0.0/16\"],\"protocols\":[\"tcp:22\"],\"publisherDns\":false,"
+                + "\"rule\":\"no-ssh\"}]}");
         assertThat(read).isEqualTo(policy);
         assertThat(read.covers("host.lab.internal", Protocol.TCP, 22)).isEqualTo(Steering.BLOCKED);
     }
