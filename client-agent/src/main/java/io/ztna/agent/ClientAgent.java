@@ -10,7 +10,14 @@ import io.ztna.agent.steering.SteeringState;
 import io.ztna.proto.admin.AdminServer;
 import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.ControlMessage;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.ztna.agent.steering.Notice;
+import io.ztna.proto.control.NoticeMessage;
 import io.ztna.proto.control.SteeringPolicyMessage;
+import io.ztna.proto.control.SteeringPolicyPullMessage;
+import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.policy.SteeringPolicy;
+import java.time.Instant;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.FlowOpenException;
@@ -42,6 +49,7 @@ public final class ClientAgent implements AutoCloseable {
     private final ClientAgentConfig config;
     private final EventLoopGroup group;
     private final SteeringState steering;
+    private volatile String lastDisconnect;
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private TunnelDialer dialer;
     private SocksServer socks;
@@ -118,6 +126,8 @@ public final class ClientAgent implements AutoCloseable {
         status.put("steeringPolicyVersion",
                 steering.policy() == null ? null : steering.policy().version());
         status.put("socks", socks == null ? null : socks.localAddress().toString());
+        status.put("lastDisconnect", lastDisconnect);
+        status.put("notices", steering.notices().recent());
         return status;
     }
 
@@ -144,8 +154,24 @@ public final class ClientAgent implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Events of the tunnel to the client gateway: steering policy pushes. */
+    /**
+     * Events of the tunnel to the client gateway: steering policy pushes and pulls, notices, and
+     * the reason the gateway gives when it closes the tunnel.
+     */
     private final class GatewayListener implements TunnelListener {
+
+        private ScheduledFuture<?> pullTimer;
+        private String goAwayReason;
+
+        @Override
+        public void onReady(Tunnel tunnel) {
+            long millis = config.steeringPolicyPullInterval().toMillis();
+            pullTimer = tunnel.channel().eventLoop().scheduleAtFixedRate(() -> {
+                SteeringPolicy current = steering.policy();
+                tunnel.sendControl(ControlCodec.encode(new SteeringPolicyPullMessage(
+                        current == null ? 0 : current.version())));
+            }, millis, millis, TimeUnit.MILLISECONDS);
+        }
 
         @Override
         public void onStreamOpened(Tunnel tunnel, Stream stream) {
@@ -164,6 +190,28 @@ public final class ClientAgent implements AutoCloseable {
             }
             if (message instanceof SteeringPolicyMessage srp) {
                 steering.apply(srp.policy());
+            } else if (message instanceof NoticeMessage notice) {
+                steering.notices().add(new Notice(Instant.now().toString(), "gateway", notice.rule(),
+                        notice.app(), notice.destination(), notice.text()));
+            }
+        }
+
+        @Override
+        public void onGoAway(Tunnel tunnel, ErrorCode code, String reason) {
+            if (code != ErrorCode.NO_ERROR) {
+                goAwayReason = code + ": " + reason;
+            }
+        }
+
+        @Override
+        public void onClosed(Tunnel tunnel, String reason) {
+            if (pullTimer != null) {
+                pullTimer.cancel(false);
+            }
+            lastDisconnect = Instant.now() + " " + (goAwayReason != null ? goAwayReason : reason);
+            if (goAwayReason != null) {
+                log.warn("{} client gateway closed the tunnel: reason=\"{}\"",
+                        tunnel.channel().id().asShortText(), goAwayReason);
             }
         }
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code bin/client-agent}: the agent's command line. */
 @Command(name = "client-agent", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
         description = "Steers the traffic of private apps into a mutual-TLS tunnel.",
-        subcommands = ClientAgentCommand.Run.class)
+        subcommands = {ClientAgentCommand.Run.class, StatusCommand.class})
 public final class ClientAgentCommand implements Runnable {
 
     @CommandLine.Spec

@@ -14,6 +14,7 @@ import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,10 +27,14 @@ import java.util.Locale;
  * @param forwards local port forwards into the tunnel
  * @param uncoveredDirect whether destinations the steering policy does not cover are connected
  *     directly (true) or rejected
+ * @param steeringPolicyPullInterval how often the agent asks for its steering policy
  */
 public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddress admin,
         TlsConfig tls, TunnelSection tunnel, ReconnectSection reconnect, InetSocketAddress socks,
-        List<PortForwardSpec> forwards, boolean uncoveredDirect, int threads) {
+        List<PortForwardSpec> forwards, boolean uncoveredDirect, int threads,
+        Duration steeringPolicyPullInterval) {
+
+    static final Duration DEFAULT_PULL_INTERVAL = Duration.ofMinutes(15);
 
     /** One port forward: connections to {@code listen} reach {@code to} through the tunnel. */
     public record PortForwardSpec(InetSocketAddress listen, HostAndPort to) {
@@ -55,7 +60,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
     /** The YAML layout of the file. */
     record File(List<HostAndPort> gateways, HostAndPort admin, TlsSection tls,
             TunnelSection tunnel, ReconnectSection reconnect, HostAndPort socks,
-            List<ForwardEntry> forwards, String uncovered, Integer threads) {
+            List<ForwardEntry> forwards, String uncovered, Integer threads,
+            Duration steeringPolicyPullInterval) {
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
@@ -66,7 +72,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 @JsonProperty("socks") @PortZeroAllowed HostAndPort socks,
                 @JsonProperty("forwards") List<ForwardEntry> forwards,
                 @JsonProperty("uncovered") String uncovered,
-                @JsonProperty("threads") Integer threads) {
+                @JsonProperty("threads") Integer threads,
+                @JsonProperty("steeringPolicyPullInterval") Duration steeringPolicyPullInterval) {
             if (gateways.isEmpty()) {
                 throw new IllegalArgumentException(
                         "gateways: empty (expected: at least one client gateway host:port)");
@@ -85,6 +92,14 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
             this.forwards = forwards == null ? List.of() : List.copyOf(forwards);
             this.uncovered = mode;
             this.threads = threads == null ? 0 : threads;
+            if (steeringPolicyPullInterval != null
+                    && steeringPolicyPullInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("steeringPolicyPullInterval: "
+                        + steeringPolicyPullInterval.toMillis() + "ms is too short (expected: "
+                        + "at least 1s, such as 15m)");
+            }
+            this.steeringPolicyPullInterval = steeringPolicyPullInterval == null
+                    ? DEFAULT_PULL_INTERVAL : steeringPolicyPullInterval;
         }
     }
 
@@ -103,6 +118,7 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 file.admin() == null ? null : file.admin().toSocketAddress(),
                 tls, file.tunnel(), file.reconnect(),
                 file.socks() == null ? null : file.socks().toSocketAddress(), forwards,
-                file.uncovered().equals("direct"), file.threads());
+                file.uncovered().equals("direct"), file.threads(),
+                file.steeringPolicyPullInterval());
     }
 }
