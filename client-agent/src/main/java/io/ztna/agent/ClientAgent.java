@@ -6,10 +6,15 @@ import io.netty.util.concurrent.Future;
 import io.ztna.agent.capture.FlowOpener;
 import io.ztna.agent.capture.PortForward;
 import io.ztna.agent.capture.SocksServer;
+import io.ztna.agent.posture.DeviceKey;
+import io.ztna.agent.posture.PostureCollector;
+import io.ztna.agent.posture.PostureReporter;
+import io.ztna.agent.posture.PostureSources;
 import io.ztna.agent.steering.SteeringState;
 import io.ztna.proto.admin.AdminServer;
 import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.ControlMessage;
+import io.ztna.proto.control.ReauthChallengeMessage;
 import io.ztna.proto.control.SteeringPolicyMessage;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
@@ -33,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client agent: keeps one tunnel to the client gateway, applies the steering policy the
- * gateway sends, and captures flows through its SOCKS5 server and port forwards.
+ * gateway sends, captures flows through its SOCKS5 server and port forwards, and reports the
+ * device's posture.
  */
 public final class ClientAgent implements AutoCloseable {
 
@@ -46,6 +52,7 @@ public final class ClientAgent implements AutoCloseable {
     private TunnelDialer dialer;
     private SocksServer socks;
     private AdminServer admin;
+    private PostureReporter posture;
 
     public ClientAgent(ClientAgentConfig config) {
         this.config = config;
@@ -57,9 +64,12 @@ public final class ClientAgent implements AutoCloseable {
         SslContext ssl = TlsContexts.client(config.tls(), PeerRole.CLIENT_GATEWAY);
         // TODO: fail over to the next configured client gateway when the first is unreachable.
         InetSocketAddress gateway = config.gateways().get(0);
+        posture = new PostureReporter(config.posture(),
+                new PostureCollector(PostureSources.system(), config.posture().checks()),
+                DeviceKey.load(config.tls().privateKeyFile())).start();
         dialer = new TunnelDialer(group, gateway, ssl, config.tunnel().toOptions(),
                 (peer, channel) -> new GatewayListener(), config.reconnect().newBackoff(),
-                tunnel -> { });
+                posture::tunnelReady);
         dialer.start();
         FlowOpener opener = this::open;
         if (config.socks() != null) {
@@ -107,7 +117,8 @@ public final class ClientAgent implements AutoCloseable {
         return admin == null ? null : admin.localAddress();
     }
 
-    private Object status() {
+    /** Returns the snapshot served at the admin endpoint's {@code /status}. */
+    Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         Tunnel tunnel = dialer.current();
         status.put("role", "client-agent");
@@ -118,6 +129,9 @@ public final class ClientAgent implements AutoCloseable {
         status.put("steeringPolicyVersion",
                 steering.policy() == null ? null : steering.policy().version());
         status.put("socks", socks == null ? null : socks.localAddress().toString());
+        status.put("posture", posture.lastSent());
+        status.put("lastReauth",
+                posture.lastReauth() == null ? null : posture.lastReauth().toString());
         return status;
     }
 
@@ -134,6 +148,9 @@ public final class ClientAgent implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        if (posture != null) {
+            posture.close();
+        }
         Tunnel tunnel = dialer == null ? null : dialer.current();
         if (dialer != null) {
             dialer.close();
@@ -144,7 +161,10 @@ public final class ClientAgent implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Events of the tunnel to the client gateway: steering policy pushes. */
+    /**
+     * Events of the tunnel to the client gateway: steering policy pushes and re-authentication
+     * challenges.
+     */
     private final class GatewayListener implements TunnelListener {
 
         @Override
@@ -164,6 +184,8 @@ public final class ClientAgent implements AutoCloseable {
             }
             if (message instanceof SteeringPolicyMessage srp) {
                 steering.apply(srp.policy());
+            } else if (message instanceof ReauthChallengeMessage challenge) {
+                posture.respond(tunnel, challenge);
             }
         }
     }
