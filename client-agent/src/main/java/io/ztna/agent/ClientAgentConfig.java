@@ -2,6 +2,7 @@ package io.ztna.agent;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ztna.agent.posture.PostureSection;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
 import io.ztna.proto.config.HostAndPort;
@@ -10,6 +11,8 @@ import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.ReconnectSection;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
+import io.ztna.proto.config.Validatable;
+import io.ztna.proto.config.ValidationContext;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
 import java.net.InetSocketAddress;
@@ -28,11 +31,12 @@ import java.util.Locale;
  * @param uncoveredDirect whether destinations the steering policy does not cover are connected
  *     directly (true) or rejected
  * @param steeringPolicyPullInterval how often the agent asks for its steering policy
+ * @param posture posture collection and reporting, with check files resolved
  */
 public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddress admin,
         TlsConfig tls, TunnelSection tunnel, ReconnectSection reconnect, InetSocketAddress socks,
         List<PortForwardSpec> forwards, boolean uncoveredDirect, int threads,
-        Duration steeringPolicyPullInterval) {
+        Duration steeringPolicyPullInterval, PostureSection posture) {
 
     static final Duration DEFAULT_PULL_INTERVAL = Duration.ofMinutes(15);
 
@@ -61,7 +65,7 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
     record File(List<HostAndPort> gateways, HostAndPort admin, TlsSection tls,
             TunnelSection tunnel, ReconnectSection reconnect, HostAndPort socks,
             List<ForwardEntry> forwards, String uncovered, Integer threads,
-            Duration steeringPolicyPullInterval) {
+            Duration steeringPolicyPullInterval, PostureSection posture) implements Validatable {
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
@@ -73,7 +77,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 @JsonProperty("forwards") List<ForwardEntry> forwards,
                 @JsonProperty("uncovered") String uncovered,
                 @JsonProperty("threads") Integer threads,
-                @JsonProperty("steeringPolicyPullInterval") Duration steeringPolicyPullInterval) {
+                @JsonProperty("steeringPolicyPullInterval") Duration steeringPolicyPullInterval,
+                @JsonProperty("posture") PostureSection posture) {
             if (gateways.isEmpty()) {
                 throw new IllegalArgumentException(
                         "gateways: empty (expected: at least one client gateway host:port)");
@@ -100,6 +105,12 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
             }
             this.steeringPolicyPullInterval = steeringPolicyPullInterval == null
                     ? DEFAULT_PULL_INTERVAL : steeringPolicyPullInterval;
+            this.posture = posture == null ? PostureSection.DEFAULTS : posture;
+        }
+
+        @Override
+        public void validate(ValidationContext context) throws ConfigException {
+            posture.validate(context.at("posture"));
         }
     }
 
@@ -119,6 +130,6 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 tls, file.tunnel(), file.reconnect(),
                 file.socks() == null ? null : file.socks().toSocketAddress(), forwards,
                 file.uncovered().equals("direct"), file.threads(),
-                file.steeringPolicyPullInterval());
+                file.steeringPolicyPullInterval(), file.posture().resolve(baseDir));
     }
 }
