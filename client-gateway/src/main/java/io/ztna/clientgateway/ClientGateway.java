@@ -13,6 +13,7 @@ import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.tls.PeerRole;
+import io.ztna.proto.tls.RevocationList;
 import io.ztna.proto.tls.TlsContexts;
 import io.ztna.proto.transport.Transports;
 import io.ztna.proto.tunnel.TunnelAcceptor;
@@ -54,6 +55,9 @@ public final class ClientGateway implements AutoCloseable {
 
     public ClientGateway start() throws ConfigException, IOException, InterruptedException {
         policies = PolicyStore.load(config.policyFile());
+        PeerCertificateCheck certificateCheck = PeerCertificateCheck.of(
+                config.tls().crlFile() == null ? null
+                        : RevocationList.load(config.tls().crlFile(), config.tls().caFile()));
         policies.onChange((previous, next) -> {
             for (AgentSession session : agents.values()) {
                 session.policyChanged(next);
@@ -73,7 +77,7 @@ public final class ClientGateway implements AutoCloseable {
                 config.tunnel().toOptions(), (peer, channel) -> {
                     AgentSession session = new AgentSession(config.id(), peer,
                             AgentSession.peerCertificate(channel), policies, directory,
-                            PeerCertificateCheck.VALIDITY);
+                            certificateCheck);
                     return new TrackingListener(session, agents);
                 }).bind();
         policies.watch(config.policyReloadInterval());

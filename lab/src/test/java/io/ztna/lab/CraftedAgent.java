@@ -68,6 +68,10 @@ final class CraftedAgent implements AutoCloseable {
         return dialer.current();
     }
 
+    java.security.cert.X509Certificate certificate() {
+        return certificate.certificate();
+    }
+
     PrivateKey privateKey() {
         return certificate.privateKey();
     }

@@ -7,6 +7,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 import io.ztna.clientgateway.policy.AccessPolicy;
 import io.ztna.proto.control.NoticeMessage;
+import io.ztna.proto.pki.CertificateAuthority;
+import io.ztna.proto.pki.CrlFile;
+import java.security.cert.CRLReason;
+import java.time.Duration;
 import io.ztna.proto.control.PostureMessage;
 import io.ztna.proto.control.ReauthChallengeMessage;
 import io.ztna.proto.control.ReauthResponseMessage;
@@ -36,6 +40,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -304,6 +309,37 @@ class PolicyRuntimeTest {
             assertThat(carol.goAway.get(5, TimeUnit.SECONDS))
                     .startsWith(ErrorCode.POLICY_REVOKED + ": re-authentication failed: the "
                             + "signature does not verify with the key of certificate serial 0x");
+        }
+    }
+
+    @Test
+    void revokedCertificateFailsReauthentication() throws Exception {
+        applyPolicy(BY_NAME, "", true);
+        Path certs = lab.state.dir().resolve("certs");
+        CertificateAuthority ca = CertificateAuthority.load(certs.resolve("ca.pem"),
+                certs.resolve("ca-key.pem"));
+        try (CraftedAgent carol = new CraftedAgent(lab, "carol@example.com", "carol-5")) {
+            new CrlFile(certs.resolve("crl.pem"), ca).revoke(carol.certificate(),
+                    CRLReason.KEY_COMPROMISE, Duration.ofDays(1));
+            String serial = carol.certificate().getSerialNumber().toString(16);
+
+            // The gateway's list reloads at most once a second, so answer until it notices.
+            for (int i = 0; i < 5 && !carol.goAway.isDone(); i++) {
+                ReauthChallengeMessage challenge = carol.next(ReauthChallengeMessage.class);
+                carol.send(new ReauthResponseMessage(challenge.nonce(),
+                        ReauthProof.sign(carol.privateKey(), challenge.nonce()),
+                        posture(CheckState.PASS, CheckState.PASS)));
+                try {
+                    carol.goAway.get(1500, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillUp) {
+                    // The next challenge comes within the interval; answer it too.
+                }
+            }
+
+            assertThat(carol.goAway.get()).matches(ErrorCode.POLICY_REVOKED
+                    + ": re-authentication failed: certificate serial 0x(?i)0*" + serial
+                    + " \\(spiffe://ztna.lab/user/carol@example.com/device/carol-5\\) was "
+                    + "revoked at .* \\(key-compromise\\)");
         }
     }
 

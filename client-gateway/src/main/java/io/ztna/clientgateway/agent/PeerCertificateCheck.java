@@ -1,7 +1,10 @@
 package io.ztna.clientgateway.agent;
 
+import io.ztna.proto.tls.CertificateStatus;
+import io.ztna.proto.tls.RevocationList;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Checks at each re-authentication that an agent's certificate is still good: within its
@@ -11,16 +14,16 @@ import java.time.Instant;
 public interface PeerCertificateCheck {
 
     /** Checks only the validity period. */
-    PeerCertificateCheck VALIDITY = (certificate, now) -> {
-        if (now.isAfter(certificate.getNotAfter().toInstant())) {
-            return "certificate expired at " + certificate.getNotAfter().toInstant();
-        }
-        if (now.isBefore(certificate.getNotBefore().toInstant())) {
-            return "certificate not valid before " + certificate.getNotBefore().toInstant()
-                    + " (now " + now + ")";
-        }
-        return null;
-    };
+    PeerCertificateCheck VALIDITY = of(null);
+
+    /**
+     * Returns a check of the validity period and, when {@code revocations} is not null, of
+     * that list, which reloads itself when its file changes.
+     */
+    static PeerCertificateCheck of(RevocationList revocations) {
+        return (certificate, now) -> CertificateStatus.check(certificate, now,
+                Optional.ofNullable(revocations)).reason().orElse(null);
+    }
 
     /** Returns why the certificate is no longer acceptable at {@code now}, or null if it is. */
     String problem(X509Certificate certificate, Instant now);
