@@ -3,6 +3,7 @@ package io.ztna.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ztna.proto.config.ConfigException;
+import io.ztna.proto.config.HostAndPort;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -29,9 +30,20 @@ final class StatusCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The agent's YAML config file; its admin address is queried.")
-    Path config;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    /** Where the agent's admin endpoint is: from its config file or given directly. */
+    static final class Target {
+
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "The agent's YAML config file; its admin address is queried.")
+        Path config;
+
+        @Option(names = "--admin", paramLabel = "HOST:PORT",
+                description = "The agent's admin address, when it is not in the config file.")
+        String admin;
+    }
 
     @Option(names = "--json", description = "Print the status document as JSON.")
     boolean json;
@@ -44,16 +56,25 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         InetSocketAddress admin;
-        try {
-            admin = ClientAgentConfig.load(config).admin();
-        } catch (ConfigException e) {
-            err.println(e.getMessage());
-            return 2;
-        }
-        if (admin == null) {
-            err.println(config + ": admin: not set (expected: the admin host:port the status "
-                    + "is read from)");
-            return 2;
+        if (target.admin != null) {
+            try {
+                admin = HostAndPort.parse(target.admin).toSocketAddress();
+            } catch (IllegalArgumentException e) {
+                err.println("--admin: " + e.getMessage());
+                return 2;
+            }
+        } else {
+            try {
+                admin = ClientAgentConfig.load(target.config).admin();
+            } catch (ConfigException e) {
+                err.println(e.getMessage());
+                return 2;
+            }
+            if (admin == null || admin.getPort() == 0) {
+                err.println(target.config + ": admin: not set to a fixed port (expected: the "
+                        + "admin host:port the status is read from, or use --admin)");
+                return 2;
+            }
         }
         String host = admin.getHostString().indexOf(':') >= 0
                 ? "[" + admin.getHostString() + "]" : admin.getHostString();

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 import io.ztna.clientgateway.policy.AccessPolicy;
+import io.ztna.agent.ClientAgentCommand;
 import io.ztna.proto.control.NoticeMessage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
 import io.ztna.proto.pki.CertificateAuthority;
 import io.ztna.proto.pki.CrlFile;
 import java.security.cert.CRLReason;
@@ -310,6 +314,26 @@ class PolicyRuntimeTest {
                     .startsWith(ErrorCode.POLICY_REVOKED + ": re-authentication failed: the "
                             + "signature does not verify with the key of certificate serial 0x");
         }
+    }
+
+    @Test
+    void blockWithNotifyShowsInAgentStatus() throws Exception {
+        applyPolicy(BY_NAME, "", false);
+        try (Socks5Client.Connection blocked = Socks5Client.connect(lab.socks(),
+                "ssh.corp.internal", 22)) {
+            assertThat(blocked.reply()).isEqualTo(0x02);
+        }
+        StringWriter out = new StringWriter();
+        CommandLine command = new CommandLine(new ClientAgentCommand())
+                .setOut(new PrintWriter(out, true));
+
+        int exit = command.execute("status", "--admin",
+                "127.0.0.1:" + lab.agent.adminAddress().getPort());
+
+        assertThat(exit).isEqualTo(0);
+        assertThat(out.toString()).contains("tunnel: up").containsPattern(
+                "\\[agent\\] access to ssh.corp.internal:22 is blocked by rule no-ssh "
+                        + "\\(rule no-ssh\\)");
     }
 
     @Test
