@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 import io.ztna.clientgateway.policy.AccessPolicy;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ztna.agent.ClientAgentCommand;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import io.ztna.proto.control.NoticeMessage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -86,6 +92,11 @@ class PolicyRuntimeTest {
      */
     private static long applyPolicy(String byNameRule, String byAddressPosture, boolean carol)
             throws Exception {
+        return applyPolicy(byNameRule, byAddressPosture, carol, "");
+    }
+
+    private static long applyPolicy(String byNameRule, String byAddressPosture, boolean carol,
+            String moreReauthGroups) throws Exception {
         int echo = lab.ports.demoEcho();
         String policy = "apps:\n"
                 + "  - {name: echo-by-name, hosts: [host.lab.internal], protocols: [tcp:" + echo
@@ -108,7 +119,8 @@ class PolicyRuntimeTest {
                 + "  - {name: no-ssh, action: block, everyone: true, apps: [ssh], notify: true}\n"
                 + "reauthentication:\n"
                 + "  groups:\n"
-                + "    - {group: contractors, interval: 1s, grace: 300ms}\n";
+                + "    - {group: contractors, interval: 1s, grace: 300ms}\n"
+                + moreReauthGroups;
         String previous = Files.readString(lab.state.config("policy"));
         if (previous.equals(policy)) {
             return lab.clientGateway.policies().current().version();
@@ -314,6 +326,45 @@ class PolicyRuntimeTest {
                     .startsWith(ErrorCode.POLICY_REVOKED + ": re-authentication failed: the "
                             + "signature does not verify with the key of certificate serial 0x");
         }
+    }
+
+    @Test
+    void realAgentReportsPostureAndAnswersReauthentication() throws Exception {
+        applyPolicy(BY_NAME, "", false,
+                "    - {group: engineering, interval: 1s, grace: 5s}\n");
+        Tunnel agentTunnel = lab.clientGateway.agentTunnels().get(0);
+        String hostName = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        InProcessLab.await(() -> lab.clientGateway.agentSessions().stream().anyMatch(
+                session -> session.agent().device().equals(LabState.DEVICE)
+                        && session.posture().hostName().equals(hostName)),
+                "the gateway holds the real agent's posture");
+
+        String first = awaitLastReauth(null);
+        String second = awaitLastReauth(first);
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(lab.clientGateway.agentTunnels()).containsExactly(agentTunnel);
+        applyPolicy(BY_NAME, "", false);
+    }
+
+    /** Waits for the agent's status to show a re-authentication other than {@code previous}. */
+    private static String awaitLastReauth(String previous) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        URI uri = URI.create("http://127.0.0.1:" + lab.agent.adminAddress().getPort()
+                + "/status");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            JsonNode status = new ObjectMapper().readTree(client.send(
+                    HttpRequest.newBuilder(uri).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            String last = status.path("lastReauth").isNull() ? null
+                    : status.path("lastReauth").asText();
+            if (last != null && !last.equals(previous)) {
+                return last;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no re-authentication after " + previous + " within 10 s");
     }
 
     @Test

@@ -184,6 +184,9 @@ public final class AgentSession implements TunnelListener {
             }
             sendSteeringPolicy(next, "policy changed");
             recheckFlows(next, "policy changed");
+            if (reauthenticator != null) {
+                reauthenticator.schedule(next.reauthentication(principal(next)).interval());
+            }
         });
     }
 

@@ -35,6 +35,8 @@ final class Reauthenticator {
     private ScheduledFuture<?> timer;
     private String pendingNonce;
     private boolean cancelled;
+    private long lastSuccessNanos = System.nanoTime();
+    private Duration interval;
 
     Reauthenticator(AgentSession session, Tunnel tunnel, X509Certificate certificate,
             PeerCertificateCheck certificateCheck) {
@@ -44,15 +46,23 @@ final class Reauthenticator {
         this.certificateCheck = certificateCheck;
     }
 
-    /** Schedules the next challenge after {@code interval}. */
-    void schedule(Duration interval) {
+    /**
+     * Schedules the next challenge {@code interval} after the last success, or after the tunnel
+     * came up when there was none yet; at once when that time has passed. A challenge already
+     * waiting for its answer is left alone, and the new interval applies after it.
+     */
+    void schedule(Duration next) {
         tunnel.channel().eventLoop().execute(() -> {
-            if (cancelled) {
+            if (cancelled || next.equals(interval) && timer != null || pendingNonce != null) {
+                interval = next;
                 return;
             }
+            interval = next;
             cancelTimer();
-            timer = tunnel.channel().eventLoop().schedule(this::challenge, interval.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            long elapsed = System.nanoTime() - lastSuccessNanos;
+            long delay = Math.max(0, next.toNanos() - elapsed);
+            timer = tunnel.channel().eventLoop().schedule(this::challenge, delay,
+                    TimeUnit.NANOSECONDS);
         });
     }
 
@@ -120,12 +130,14 @@ final class Reauthenticator {
         }
         pendingNonce = null;
         cancelTimer();
+        lastSuccessNanos = System.nanoTime();
         if (response.posture() != null) {
             session.updatePosture(response.posture(), "re-authenticated");
         }
         Duration next = policy.reauthentication(session.principal(policy)).interval();
         log.info("{} agent re-authenticated: user={} device={} next={}s", session.id(),
                 session.agent().name(), session.agent().device(), next.toSeconds());
+        interval = null;
         schedule(next);
     }
 
