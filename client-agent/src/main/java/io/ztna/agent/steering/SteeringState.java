@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * The steering policy in force on this agent. It only steers: the client gateway decides every
  * flow again, so a destination wrongly steered into the tunnel is denied there. Until the first
  * policy arrives, every destination goes to the tunnel. A destination blocked by an entry whose
- * rule asks for a notice adds one to {@link #notices()}. Thread-safe.
+ * rule has the notify action adds a notice to {@link #notices()}. Thread-safe.
  */
 public final class SteeringState implements Steering {
 

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One agent's tunnel at the client gateway. The user and device come from the agent's
- * certificate, never from the flow metadata the agent sends. Each flow is decided by the policy
- * in force with the device's last reported posture, whatever the agent's steering policy
- * contains, then routed to a publisher and joined to the stream opened on that publisher's
+ * certificate, never from the flow metadata the agent sends. The policy in force decides each
+ * flow with the device's last reported posture, whatever the agent's steering policy contains.
+ * An allowed flow is routed to a publisher and joined to the stream opened on that publisher's
  * gateway once the publisher has connected to the app.
  *
  * <p>The session also sends the steering policy when the tunnel comes up, on request and
@@ -154,12 +154,12 @@ public final class AgentSession implements TunnelListener {
      * Applies a new posture: later flows are decided with it, and relaying flows that it no
      * longer allows are reset.
      */
-    void updatePosture(DevicePosture next, String how) {
+    void updatePosture(DevicePosture next, String trigger) {
         DevicePosture previous = posture;
         posture = next;
         if (!next.equals(previous)) {
             log.info("{} device posture {}: user={} device={} os=\"{} {}\" agentVersion={} "
-                            + "diskEncryption={} firewall={} screenLock={} checks={}", id(), how,
+                            + "diskEncryption={} firewall={} screenLock={} checks={}", id(), trigger,
                     agent.name(), agent.device(), next.osName(), next.osVersion(),
                     next.agentVersion(), next.diskEncryption().text(), next.firewall().text(),
                     next.screenLock().text(), next.checks());
@@ -190,19 +190,19 @@ public final class AgentSession implements TunnelListener {
         });
     }
 
-    private void sendSteeringPolicy(AccessPolicy policy, String why) {
+    private void sendSteeringPolicy(AccessPolicy policy, String cause) {
         SteeringPolicy srp = policy.steeringPolicy(principal(policy));
-        if (srp.sameEntries(sentPolicy) && !"pulled".equals(why)) {
+        if (srp.sameEntries(sentPolicy) && !"pulled".equals(cause)) {
             return;
         }
         sentPolicy = srp;
         tunnel.sendControl(ControlCodec.encode(new SteeringPolicyMessage(srp)));
         log.info("{} steering policy sent: user={} device={} version={} apps={} blocked={} "
-                        + "why=\"{}\"", id(), agent.name(), agent.device(), srp.version(),
-                srp.apps().size(), srp.blocked().size(), why);
+                        + "cause=\"{}\"", id(), agent.name(), agent.device(), srp.version(),
+                srp.apps().size(), srp.blocked().size(), cause);
     }
 
-    private void recheckFlows(AccessPolicy policy, String why) {
+    private void recheckFlows(AccessPolicy policy, String cause) {
         Principal principal = principal(policy);
         for (Map.Entry<Stream, ActiveFlow> entry : flows.entrySet()) {
             FlowMetadata flow = entry.getValue().flow();
@@ -211,9 +211,9 @@ public final class AgentSession implements TunnelListener {
                 continue;
             }
             String reason = "policy revoked: " + decision.reason();
-            log.info("flow revoked: flow={} user={} device={} destination={} app={} why=\"{}\" "
+            log.info("flow revoked: flow={} user={} device={} destination={} app={} cause=\"{}\" "
                             + "reason=\"{}\"", flow.flowId(), flow.user(), flow.device(),
-                    flow.destination(), flow.app(), why, decision.reason());
+                    flow.destination(), flow.app(), cause, decision.reason());
             entry.getValue().bridge().reset(ErrorCode.POLICY_REVOKED, reason);
         }
     }
@@ -248,6 +248,7 @@ public final class AgentSession implements TunnelListener {
         AccessDecision decision = policy.decide(principal(policy), requested);
         FlowMetadata flow = requested.withIdentity(
                 FlowIds.next(), agent.name(), agent.device(), decision.app());
+
         if (!decision.allowed()) {
             SteeringPolicy steered = sentPolicy;
             boolean outside = steered == null || steered.covers(requested.host(),
@@ -264,6 +265,7 @@ public final class AgentSession implements TunnelListener {
             record(flow, null, OpenResult.DENIED_BY_POLICY, decision.reason(), startNanos, null);
             return;
         }
+
         PublisherDirectory.Route route = directory.select(decision.publishers());
         if (route == null) {
             String reason = "no publisher of app " + decision.app() + " is connected (assigned: "
@@ -274,6 +276,7 @@ public final class AgentSession implements TunnelListener {
             record(flow, null, OpenResult.NO_PUBLISHER, reason, startNanos, null);
             return;
         }
+
         FlowMetadata routed = flow.withPublisher(route.publisher());
         log.debug("publisher selected: flow={} app={} publisher={} publisherGateway={}",
                 flow.flowId(), flow.app(), route.publisher(), route.gateway().peer());

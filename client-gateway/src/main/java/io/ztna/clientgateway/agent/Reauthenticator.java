@@ -17,9 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Periodic re-authentication of one agent tunnel. After each interval the gateway sends a
- * random nonce; the agent must return a signature over it made with the private key of the
- * certificate it presented in the TLS handshake, together with fresh posture, before the grace
- * period ends. The gateway also checks that the certificate is still valid and not revoked and
+ * random nonce. Before the grace period ends, the agent must return a signature over it, made
+ * with the private key of the certificate it presented in the TLS handshake, and fresh posture. The gateway also checks that the certificate is still valid and not revoked and
  * that the directory still lists the user. Any failure, or no answer in time, closes the tunnel
  * with the reason, which the agent shows. The interval and grace come from the policy in force
  * for the user's groups. Runs on the tunnel's event loop.
@@ -47,9 +46,9 @@ final class Reauthenticator {
     }
 
     /**
-     * Schedules the next challenge {@code interval} after the last success, or after the tunnel
-     * came up when there was none yet; at once when that time has passed. A challenge already
-     * waiting for its answer is left alone, and the new interval applies after it.
+     * Schedules the next challenge one interval after the last success, or after the tunnel came
+     * up when there was none yet, and at once when that time has passed. A challenge already
+     * waiting for its response is left alone, and the new interval applies after it.
      */
     void schedule(Duration next) {
         tunnel.channel().eventLoop().execute(() -> {
@@ -97,19 +96,19 @@ final class Reauthenticator {
                 schedule.grace().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Checks an agent's answer; called on the tunnel's event loop. */
+    /** Checks an agent's response to the pending challenge, on the tunnel's event loop. */
     void onResponse(ReauthResponseMessage response) {
         if (cancelled) {
             return;
         }
         if (pendingNonce == null) {
-            log.warn("{} re-authentication answer ignored: user={} device={} reason=no "
+            log.warn("{} re-authentication response ignored: user={} device={} reason=no "
                     + "challenge is pending", session.id(), session.agent().name(),
                     session.agent().device());
             return;
         }
         if (!pendingNonce.equals(response.nonce())) {
-            fail("the answer does not carry the challenge's nonce");
+            fail("the response does not carry the challenge's nonce");
             return;
         }
         if (response.signature() == null || !ReauthProof.verify(certificate.getPublicKey(),

@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The access policy in force and its reloads. The store polls the policy file and the
- * directory file it names, and when their content changes it loads both again: a valid
- * result replaces the policy at once for every new decision and is handed to the listeners,
- * while an invalid one is logged with the loader's message (file, line, field, expected form)
- * and the running policy stays. Polling compares content digests rather than modification times,
+ * directory file it names, and loads both again when their content changes. A valid result
+ * replaces the policy at once for every new decision and goes to the listeners. An invalid one
+ * is logged with the loader's message (file, line, field, expected form), and the running
+ * policy stays. Polling compares content digests rather than modification times,
  * so editors that replace files by rename and clocks with coarse timestamps both work.
  * Thread-safe.
  */
