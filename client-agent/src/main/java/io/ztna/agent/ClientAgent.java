@@ -16,6 +16,9 @@ import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.ControlMessage;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ztna.agent.steering.Notice;
+import io.ztna.agent.dns.PublisherDns;
+import io.ztna.agent.dns.TunnelPublisherDns;
+import io.ztna.proto.control.DnsAnswerMessage;
 import io.ztna.proto.control.NoticeMessage;
 import io.ztna.proto.control.ReauthChallengeMessage;
 import io.ztna.proto.control.SteeringPolicyMessage;
@@ -55,9 +58,10 @@ public final class ClientAgent implements AutoCloseable {
     private final ClientAgentConfig config;
     private final EventLoopGroup group;
     private final SteeringState steering;
+    private final TunnelPublisherDns publisherDns;
     private volatile String lastDisconnect;
     private final List<AutoCloseable> listeners = new ArrayList<>();
-    private TunnelDialer dialer;
+    private volatile TunnelDialer dialer;
     private SocksServer socks;
     private AdminServer admin;
     private PostureReporter posture;
@@ -66,6 +70,8 @@ public final class ClientAgent implements AutoCloseable {
         this.config = config;
         this.group = Transports.newGroup(config.threads());
         this.steering = new SteeringState(config.uncoveredDirect());
+        this.publisherDns = new TunnelPublisherDns(
+                () -> dialer == null ? null : dialer.current(), group.next());
     }
 
     public ClientAgent start() throws IOException, InterruptedException {
@@ -109,6 +115,11 @@ public final class ClientAgent implements AutoCloseable {
     /** Ready while the tunnel is up and a steering policy has been loaded. */
     public boolean isReady() {
         return dialer != null && dialer.current() != null && steering.policy() != null;
+    }
+
+    /** Returns the resolver that sends publisher DNS queries through the tunnel. */
+    public PublisherDns publisherDns() {
+        return publisherDns;
     }
 
     public SteeringState steering() {
@@ -209,6 +220,8 @@ public final class ClientAgent implements AutoCloseable {
                 steering.apply(srp.policy());
             } else if (message instanceof ReauthChallengeMessage challenge) {
                 posture.respond(tunnel, challenge);
+            } else if (message instanceof DnsAnswerMessage answer) {
+                publisherDns.onAnswer(answer);
             } else if (message instanceof NoticeMessage notice) {
                 steering.notices().add(new Notice(Instant.now().toString(), "gateway",
                         notice.rule(), notice.app(), notice.destination(), notice.text()));

@@ -10,6 +10,7 @@ import io.ztna.clientgateway.routing.PublisherDirectory;
 import io.ztna.clientgateway.routing.PublisherGatewayListener;
 import io.ztna.proto.admin.AdminServer;
 import io.ztna.proto.config.ConfigException;
+import io.ztna.proto.dns.DnsQueryRelay;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.tls.PeerRole;
@@ -42,6 +43,7 @@ public final class ClientGateway implements AutoCloseable {
     private final ClientGatewayConfig config;
     private final EventLoopGroup group;
     private final PublisherDirectory directory = new PublisherDirectory();
+    private final DnsQueryRelay dnsRelay;
     private final List<TunnelDialer> dialers = new ArrayList<>();
     private final Map<Tunnel, AgentSession> agents = new ConcurrentHashMap<>();
     private PolicyStore policies;
@@ -51,6 +53,7 @@ public final class ClientGateway implements AutoCloseable {
     public ClientGateway(ClientGatewayConfig config) {
         this.config = config;
         this.group = Transports.newGroup(config.threads());
+        this.dnsRelay = new DnsQueryRelay(config.id());
     }
 
     public ClientGateway start() throws ConfigException, IOException, InterruptedException {
@@ -67,7 +70,8 @@ public final class ClientGateway implements AutoCloseable {
         for (InetSocketAddress gateway : config.publisherGateways()) {
             TunnelDialer dialer = new TunnelDialer(group, gateway, upstreamSsl,
                     config.tunnel().toOptions(),
-                    (peer, channel) -> new PublisherGatewayListener(directory, peer.name()),
+                    (peer, channel) -> new PublisherGatewayListener(directory, peer.name(),
+                            dnsRelay),
                     config.reconnect().newBackoff(), tunnel -> { });
             dialers.add(dialer);
             dialer.start();
@@ -77,7 +81,7 @@ public final class ClientGateway implements AutoCloseable {
                 config.tunnel().toOptions(), (peer, channel) -> {
                     AgentSession session = new AgentSession(config.id(), peer,
                             AgentSession.peerCertificate(channel), policies, directory,
-                            certificateCheck);
+                            certificateCheck, dnsRelay);
                     return new TrackingListener(session, agents);
                 }).bind();
         policies.watch(config.policyReloadInterval());

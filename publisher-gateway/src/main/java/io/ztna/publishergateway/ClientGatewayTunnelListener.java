@@ -1,5 +1,11 @@
 package io.ztna.publishergateway;
 
+import io.ztna.proto.control.ControlCodec;
+import io.ztna.proto.control.ControlMessage;
+import io.ztna.proto.control.DnsAnswerMessage;
+import io.ztna.proto.control.DnsQueryMessage;
+import io.ztna.proto.dns.DnsQueryRelay;
+import io.ztna.proto.dns.DnsWire;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.FlowOpenException;
@@ -18,6 +24,9 @@ final class ClientGatewayTunnelListener implements TunnelListener {
 
     private static final Logger log = LoggerFactory.getLogger(ClientGatewayTunnelListener.class);
 
+    /** Time a publisher has to answer a DNS query, below the client gateway's own limit. */
+    static final long DNS_TIMEOUT_MILLIS = 3_500;
+
     private final PublisherRegistry registry;
     private final String clientGatewayId;
 
@@ -32,6 +41,42 @@ final class ClientGatewayTunnelListener implements TunnelListener {
                 tunnel.channel().id().asShortText(), clientGatewayId,
                 tunnel.channel().remoteAddress());
         registry.clientGatewayUp(tunnel);
+    }
+
+    /**
+     * Passes a publisher DNS query to the publisher it names and its answer back; other control
+     * messages are logged and dropped.
+     */
+    @Override
+    public void onControl(Tunnel tunnel, String json) {
+        ControlMessage message;
+        try {
+            message = ControlCodec.decode(json);
+        } catch (IllegalArgumentException e) {
+            log.warn("{} control message rejected: clientGateway={} error={}",
+                    tunnel.channel().id().asShortText(), clientGatewayId, e.getMessage());
+            return;
+        }
+        if (!(message instanceof DnsQueryMessage query)) {
+            log.warn("{} unexpected control message: clientGateway={} type={}",
+                    tunnel.channel().id().asShortText(), clientGatewayId,
+                    message.getClass().getSimpleName());
+            return;
+        }
+        Tunnel publisher = query.publisher() == null ? null : registry.publisher(query.publisher());
+        if (publisher == null) {
+            tunnel.sendControl(ControlCodec.encode(new DnsAnswerMessage(query.id(),
+                    DnsWire.SERVFAIL, null, "publisher " + query.publisher()
+                            + " is not connected to this gateway")));
+            return;
+        }
+        DnsQueryRelay.Pending pending = registry.dns().register(tunnel.channel().eventLoop(),
+                DNS_TIMEOUT_MILLIS, "publisher " + query.publisher());
+        publisher.sendControl(ControlCodec.encode(new DnsQueryMessage(pending.id(), query.name(),
+                query.qtype(), query.publisher())));
+        pending.answer().thenAccept(answer -> tunnel.sendControl(ControlCodec.encode(
+                new DnsAnswerMessage(query.id(), answer.rcode(), answer.response(),
+                        answer.error()))));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.ztna.publishergateway;
 import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.PresenceMessage;
 import io.ztna.proto.control.PresenceMessage.PublisherState;
+import io.ztna.proto.dns.DnsQueryRelay;
 import io.ztna.proto.mux.Tunnel;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +20,21 @@ import java.util.concurrent.TimeUnit;
 final class PublisherRegistry {
 
     private final String gatewayId;
+    private final DnsQueryRelay dns;
     private final Map<String, Tunnel> publishers = new ConcurrentHashMap<>();
     private final Set<Tunnel> clientGateways = ConcurrentHashMap.newKeySet();
 
     PublisherRegistry(String gatewayId) {
         this.gatewayId = gatewayId;
+        this.dns = new DnsQueryRelay(gatewayId);
     }
 
     /** Returns the tunnel of a connected publisher, or null. */
+    /** Returns the relay of publisher DNS queries passed from client gateways to publishers. */
+    DnsQueryRelay dns() {
+        return dns;
+    }
+
     Tunnel publisher(String id) {
         Tunnel tunnel = publishers.get(id);
         return tunnel != null && tunnel.acceptsNewStreams() ? tunnel : null;

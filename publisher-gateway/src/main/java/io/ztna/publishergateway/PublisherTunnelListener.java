@@ -1,5 +1,8 @@
 package io.ztna.publishergateway;
 
+import io.ztna.proto.control.ControlCodec;
+import io.ztna.proto.control.ControlMessage;
+import io.ztna.proto.control.DnsAnswerMessage;
 import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.Stream;
@@ -26,6 +29,27 @@ final class PublisherTunnelListener implements TunnelListener {
         log.info("{} publisher connected: publisher={} address={}",
                 tunnel.channel().id().asShortText(), publisherId, tunnel.channel().remoteAddress());
         registry.publisherUp(publisherId, tunnel);
+    }
+
+    /** Takes publisher DNS answers; other control messages are logged and dropped. */
+    @Override
+    public void onControl(Tunnel tunnel, String json) {
+        try {
+            ControlMessage message = ControlCodec.decode(json);
+            if (message instanceof DnsAnswerMessage answer) {
+                if (!registry.dns().complete(answer)) {
+                    log.debug("{} late DNS answer dropped: publisher={} query={}",
+                            tunnel.channel().id().asShortText(), publisherId, answer.id());
+                }
+                return;
+            }
+            log.warn("{} unexpected control message: publisher={} type={}",
+                    tunnel.channel().id().asShortText(), publisherId,
+                    message.getClass().getSimpleName());
+        } catch (IllegalArgumentException e) {
+            log.warn("{} control message rejected: publisher={} error={}",
+                    tunnel.channel().id().asShortText(), publisherId, e.getMessage());
+        }
     }
 
     @Override

@@ -5,6 +5,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.control.ControlCodec;
+import io.ztna.proto.control.ControlMessage;
+import io.ztna.proto.control.DnsQueryMessage;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.frame.Protocol;
@@ -34,13 +37,35 @@ final class AppConnector implements TunnelListener {
     private final PublisherScope scope;
     private final AppResolver resolver;
     private final int connectTimeoutMillis;
+    private final PublisherDnsResolver dns;
 
     AppConnector(String publisherId, PublisherScope scope, AppResolver resolver,
-            int connectTimeoutMillis) {
+            int connectTimeoutMillis, PublisherDnsResolver dns) {
         this.publisherId = publisherId;
         this.scope = scope;
         this.resolver = resolver;
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.dns = dns;
+    }
+
+    /** Answers publisher DNS queries; other control messages are logged and dropped. */
+    @Override
+    public void onControl(Tunnel tunnel, String json) {
+        ControlMessage message;
+        try {
+            message = ControlCodec.decode(json);
+        } catch (IllegalArgumentException e) {
+            log.warn("{} control message rejected: error={}", tunnel.channel().id().asShortText(),
+                    e.getMessage());
+            return;
+        }
+        if (message instanceof DnsQueryMessage query) {
+            dns.answer(query).thenAccept(answer ->
+                    tunnel.sendControl(ControlCodec.encode(answer)));
+        } else {
+            log.warn("{} unexpected control message: type={}",
+                    tunnel.channel().id().asShortText(), message.getClass().getSimpleName());
+        }
     }
 
     @Override

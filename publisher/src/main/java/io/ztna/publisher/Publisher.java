@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.ztna.proto.admin.AdminServer;
 import io.ztna.proto.mux.Tunnel;
+import io.ztna.proto.dns.UpstreamDnsClient;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsContexts;
 import io.ztna.proto.transport.Transports;
@@ -41,8 +42,11 @@ public final class Publisher implements AutoCloseable {
 
     public Publisher start() throws IOException, InterruptedException {
         SslContext ssl = TlsContexts.client(config.tls(), PeerRole.PUBLISHER_GATEWAY);
+        PublisherDnsResolver dns = new PublisherDnsResolver(config.id(), config.scope(),
+                config.staticHosts(),
+                new UpstreamDnsClient(group, config.dnsResolvers(), config.dnsTimeout()));
         AppConnector connector = new AppConnector(config.id(), config.scope(), resolver,
-                (int) config.connectTimeout().toMillis());
+                (int) config.connectTimeout().toMillis(), dns);
         for (InetSocketAddress gateway : config.gateways()) {
             TunnelDialer dialer = new TunnelDialer(group, gateway, ssl,
                     config.tunnel().toOptions(), (peer, channel) -> connector,

@@ -31,17 +31,46 @@ import java.util.Map;
  * @param id this publisher's id, from its certificate
  * @param gateways publisher gateways to dial; the publisher keeps a tunnel to each
  * @param staticHosts host names the publisher resolves itself, lower case
+ * @param dnsResolvers resolvers for publisher DNS queries: the {@code dns} section's, else the
+ *     nameservers of /etc/resolv.conf when the system resolver is on, else none
+ * @param dnsTimeout time each resolver has to answer a publisher DNS query
  */
 public record PublisherConfig(String id, List<InetSocketAddress> gateways,
         InetSocketAddress admin, TlsConfig tls, TunnelSection tunnel, ReconnectSection reconnect,
         Duration connectTimeout, PublisherScope scope, Map<String, InetAddress> staticHosts,
-        boolean systemResolver, int threads) {
+        boolean systemResolver, int threads, List<InetSocketAddress> dnsResolvers,
+        Duration dnsTimeout) {
+
+    static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * The {@code dns} section: the resolvers that answer publisher DNS queries, tried in order,
+     * and the time each has to answer.
+     */
+    record DnsSection(List<HostAndPort> resolvers, Duration timeout) {
+
+        @JsonCreator
+        DnsSection(@JsonProperty(value = "resolvers", required = true)
+                        List<HostAndPort> resolvers,
+                @JsonProperty("timeout") Duration timeout) {
+            if (resolvers.isEmpty()) {
+                throw new IllegalArgumentException("resolvers: empty (expected: at least one "
+                        + "resolver host:port, such as 10.0.0.2:53)");
+            }
+            if (timeout != null && timeout.toMillis() < 10) {
+                throw new IllegalArgumentException("timeout: " + timeout.toMillis()
+                        + "ms is too short (expected: at least 10ms, such as 2s)");
+            }
+            this.resolvers = List.copyOf(resolvers);
+            this.timeout = timeout == null ? DEFAULT_DNS_TIMEOUT : timeout;
+        }
+    }
 
     /** The YAML layout of the file. */
     record File(List<HostAndPort> gateways, HostAndPort admin, TlsSection tls,
             TunnelSection tunnel, ReconnectSection reconnect, Duration connectTimeout,
             List<ScopeEntry> scope, Map<String, String> hosts, Boolean systemResolver,
-            Integer threads) {
+            Integer threads, DnsSection dns) {
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
@@ -53,7 +82,8 @@ public record PublisherConfig(String id, List<InetSocketAddress> gateways,
                 @JsonProperty(value = "scope", required = true) List<ScopeEntry> scope,
                 @JsonProperty("hosts") Map<String, String> hosts,
                 @JsonProperty("systemResolver") Boolean systemResolver,
-                @JsonProperty("threads") Integer threads) {
+                @JsonProperty("threads") Integer threads,
+                @JsonProperty("dns") DnsSection dns) {
             if (gateways.isEmpty()) {
                 throw new IllegalArgumentException(
                         "gateways: empty (expected: at least one publisher gateway host:port)");
@@ -72,6 +102,7 @@ public record PublisherConfig(String id, List<InetSocketAddress> gateways,
             this.hosts = hosts == null ? Map.of() : hosts;
             this.systemResolver = systemResolver == null || systemResolver;
             this.threads = threads == null ? 0 : threads;
+            this.dns = dns;
         }
     }
 
@@ -118,6 +149,15 @@ public record PublisherConfig(String id, List<InetSocketAddress> gateways,
         return new PublisherConfig(id, gateways,
                 file.admin() == null ? null : file.admin().toSocketAddress(), tls, file.tunnel(),
                 file.reconnect(), file.connectTimeout(), new PublisherScope(scope), staticHosts,
-                file.systemResolver(), file.threads());
+                file.systemResolver(), file.threads(), dnsResolvers(file),
+                file.dns() == null ? DEFAULT_DNS_TIMEOUT : file.dns().timeout());
+    }
+
+    private static List<InetSocketAddress> dnsResolvers(File file) {
+        if (file.dns() != null) {
+            return file.dns().resolvers().stream().map(HostAndPort::toSocketAddress).toList();
+        }
+        return file.systemResolver()
+                ? ResolvConf.nameservers(java.nio.file.Path.of("/etc/resolv.conf")) : List.of();
     }
 }

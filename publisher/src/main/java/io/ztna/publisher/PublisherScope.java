@@ -26,6 +26,18 @@ final class PublisherScope {
         return false;
     }
 
+    /** Returns whether some entry covers the host, on any port; used for DNS queries. */
+    boolean allowsHost(String host) {
+        for (Entry entry : entries) {
+            for (HostPattern pattern : entry.hosts()) {
+                if (pattern.matches(host)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Host patterns with the TCP and UDP ports allowed on them. */
     record Entry(List<HostPattern> hosts, List<AppProtocol> protocols) {
 

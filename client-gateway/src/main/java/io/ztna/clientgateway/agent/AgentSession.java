@@ -7,11 +7,15 @@ import io.ztna.clientgateway.policy.PolicyStore;
 import io.ztna.clientgateway.routing.PublisherDirectory;
 import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.ControlMessage;
+import io.ztna.proto.control.DnsAnswerMessage;
+import io.ztna.proto.control.DnsQueryMessage;
 import io.ztna.proto.control.NoticeMessage;
 import io.ztna.proto.control.PostureMessage;
 import io.ztna.proto.control.ReauthResponseMessage;
 import io.ztna.proto.control.SteeringPolicyMessage;
 import io.ztna.proto.control.SteeringPolicyPullMessage;
+import io.ztna.proto.dns.DnsQueryRelay;
+import io.ztna.proto.dns.DnsWire;
 import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
@@ -51,12 +55,16 @@ public final class AgentSession implements TunnelListener {
     private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
     private static final Logger flowLog = LoggerFactory.getLogger("io.ztna.flow");
 
+    /** Time a publisher DNS query has to come back, below the agent's own limit. */
+    static final long DNS_TIMEOUT_MILLIS = 4_000;
+
     private final String gatewayId;
     private final SpiffeId agent;
     private final X509Certificate certificate;
     private final PolicyStore policies;
     private final PublisherDirectory directory;
     private final PeerCertificateCheck certificateCheck;
+    private final DnsQueryRelay dnsRelay;
     private final Map<Stream, ActiveFlow> flows = new ConcurrentHashMap<>();
     private volatile DevicePosture posture = DevicePosture.NONE;
     private volatile Tunnel tunnel;
@@ -65,8 +73,9 @@ public final class AgentSession implements TunnelListener {
 
     public AgentSession(String gatewayId, SpiffeId agent, X509Certificate certificate,
             PolicyStore policies, PublisherDirectory directory,
-            PeerCertificateCheck certificateCheck) {
+            PeerCertificateCheck certificateCheck, DnsQueryRelay dnsRelay) {
         this.gatewayId = gatewayId;
+        this.dnsRelay = dnsRelay;
         this.agent = agent;
         this.certificate = certificate;
         this.policies = policies;
@@ -140,6 +149,8 @@ public final class AgentSession implements TunnelListener {
                     pull.version());
             sentPolicy = null;
             sendSteeringPolicy(policies.current(), "pulled");
+        } else if (message instanceof DnsQueryMessage query) {
+            resolveThroughPublisher(tunnel, query);
         } else if (message instanceof ReauthResponseMessage response) {
             if (reauthenticator != null) {
                 reauthenticator.onResponse(response);
@@ -148,6 +159,51 @@ public final class AgentSession implements TunnelListener {
             log.warn("{} control message rejected: user={} type={} error=not accepted from "
                     + "agents", id(), agent.name(), message.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * Passes a publisher DNS query on to a publisher of an app that covers the name, has
+     * publisher DNS on and that the user may reach, and its answer back. A query that no such
+     * app covers is refused (REFUSED), and one that cannot be sent on fails (SERVFAIL), each
+     * with the reason.
+     */
+    private void resolveThroughPublisher(Tunnel tunnel, DnsQueryMessage query) {
+        String name = query.name() == null ? null : DnsWire.normaliseName(query.name());
+        if (name == null || query.qtype() < 1 || query.qtype() > 65_535) {
+            answerDns(tunnel, query, DnsWire.REFUSED, "invalid query: name '" + query.name()
+                    + "' type " + query.qtype() + " (expected a DNS name and a type from 1 to "
+                    + "65535)");
+            return;
+        }
+        AccessPolicy policy = policies.current();
+        AccessPolicy.DnsDecision decision = policy.decideDns(principal(policy), name);
+        if (decision.app() == null) {
+            log.info("{} DNS query denied: user={} device={} name={} type={} reason=\"{}\"",
+                    id(), agent.name(), agent.device(), name, query.qtype(), decision.reason());
+            answerDns(tunnel, query, DnsWire.REFUSED, decision.reason());
+            return;
+        }
+        PublisherDirectory.Route route = directory.select(decision.app().publishers());
+        if (route == null) {
+            answerDns(tunnel, query, DnsWire.SERVFAIL, "no publisher of app "
+                    + decision.app().name() + " is connected");
+            return;
+        }
+        DnsQueryRelay.Pending pending = dnsRelay.register(tunnel.channel().eventLoop(),
+                DNS_TIMEOUT_MILLIS, "publisher " + route.publisher());
+        route.gateway().sendControl(ControlCodec.encode(new DnsQueryMessage(pending.id(), name,
+                query.qtype(), route.publisher())));
+        log.debug("{} DNS query sent: user={} name={} type={} app={} publisher={}", id(),
+                agent.name(), name, query.qtype(), decision.app().name(), route.publisher());
+        pending.answer().thenAccept(answer -> tunnel.sendControl(ControlCodec.encode(
+                new DnsAnswerMessage(query.id(), answer.rcode(), answer.response(),
+                        answer.error()))));
+    }
+
+    private static void answerDns(Tunnel tunnel, DnsQueryMessage query, int rcode,
+            String error) {
+        tunnel.sendControl(ControlCodec.encode(
+                new DnsAnswerMessage(query.id(), rcode, null, error)));
     }
 
     /**

@@ -86,6 +86,32 @@ public final class AccessPolicy {
         return AccessDecision.allow(app.get().name(), app.get().publishers(), decision.rule());
     }
 
+    /**
+     * Decides a publisher DNS query. The app with publisher DNS on whose host entry covers the
+     * name most specifically decides, as for flows: the query goes to its publishers when policy
+     * lets the principal reach it, and is refused otherwise.
+     *
+     * @return the decision, whose {@code app} is null when the query must be refused
+     */
+    public DnsDecision decideDns(Principal principal, String name) {
+        for (App app : engine.catalog().matchHost(name)) {
+            if (app.publisherDns()) {
+                Decision decision = engine.evaluate(principal, app);
+                return new DnsDecision(decision.allowed() ? app : null, decision.reason());
+            }
+        }
+        return new DnsDecision(null, "no app with publisher DNS covers " + name);
+    }
+
+    /**
+     * The outcome of a publisher DNS query's check.
+     *
+     * @param app the app whose publishers resolve the name, or null when the query is refused
+     * @param reason the deciding rule, or why the query is refused
+     */
+    public record DnsDecision(App app, String reason) {
+    }
+
     /** Returns the steering policy of a principal. */
     public SteeringPolicy steeringPolicy(Principal principal) {
         return engine.steeringPolicyFor(principal);

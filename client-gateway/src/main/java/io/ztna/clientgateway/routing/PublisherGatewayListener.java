@@ -2,7 +2,9 @@ package io.ztna.clientgateway.routing;
 
 import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.ControlMessage;
+import io.ztna.proto.control.DnsAnswerMessage;
 import io.ztna.proto.control.PresenceMessage;
+import io.ztna.proto.dns.DnsQueryRelay;
 import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.Stream;
@@ -18,10 +20,14 @@ public final class PublisherGatewayListener implements TunnelListener {
 
     private final PublisherDirectory directory;
     private final String gatewayId;
+    private final DnsQueryRelay dns;
 
-    public PublisherGatewayListener(PublisherDirectory directory, String gatewayId) {
+    /** @param dns the relay awaiting answers to publisher DNS queries sent on this tunnel */
+    public PublisherGatewayListener(PublisherDirectory directory, String gatewayId,
+            DnsQueryRelay dns) {
         this.directory = directory;
         this.gatewayId = gatewayId;
+        this.dns = dns;
     }
 
     @Override
@@ -34,7 +40,12 @@ public final class PublisherGatewayListener implements TunnelListener {
                     tunnel.channel().id().asShortText(), gatewayId, e.getMessage());
             return;
         }
-        if (message instanceof PresenceMessage presence) {
+        if (message instanceof DnsAnswerMessage answer) {
+            if (!dns.complete(answer)) {
+                log.debug("{} late DNS answer dropped: publisherGateway={} query={}",
+                        tunnel.channel().id().asShortText(), gatewayId, answer.id());
+            }
+        } else if (message instanceof PresenceMessage presence) {
             directory.apply(tunnel, presence);
             log.info("{} publisher presence: publisherGateway={} snapshot={} publishers={}",
                     tunnel.channel().id().asShortText(), gatewayId, presence.snapshot(),

@@ -96,6 +96,43 @@ public final class AppCatalog {
         return Optional.empty();
     }
 
+    /**
+     * Returns every app with a host entry covering {@code host} (a name or an IP literal),
+     * whatever its protocols, from the most specific entry to the least, as {@link #match}
+     * tries them. Used for DNS, where a query names a host but no port.
+     */
+    public List<App> matchHost(String host) {
+        List<App> found = new ArrayList<>();
+        byte[] literal = HostNames.ipLiteral(host);
+        if (literal != null) {
+            addAll(found, byAddress.get(ByteBuffer.wrap(literal)));
+            for (List<App> candidates : (literal.length == 4 ? ipv4Blocks : ipv6Blocks)
+                    .candidates(literal)) {
+                addAll(found, candidates);
+            }
+            return found;
+        }
+        String name = HostNames.normalise(host);
+        if (name == null) {
+            return found;
+        }
+        addAll(found, byName.get(name));
+        for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
+            addAll(found, byWildcard.get(name.substring(dot + 1)));
+        }
+        return found;
+    }
+
+    private static void addAll(List<App> found, List<App> candidates) {
+        if (candidates != null) {
+            for (App app : candidates) {
+                if (!found.contains(app)) {
+                    found.add(app);
+                }
+            }
+        }
+    }
+
     private App matchAddress(byte[] address, Protocol protocol, int port) {
         App exact = firstServing(byAddress.get(ByteBuffer.wrap(address)), protocol, port);
         if (exact != null) {
