@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers publisher DNS queries from the tunnel with the publisher's own view of DNS: A and
- * AAAA for names in the static host map come from the map, and everything else goes to the
- * publisher's resolvers, whose response travels back unchanged. Names outside the publisher's
+ * Answers publisher DNS queries from the tunnel with the publisher's own view of DNS. A and
+ * AAAA records for names in the static host map come from the map. Everything else goes to
+ * the publisher's resolvers, whose response travels back unchanged. Names outside the publisher's
  * scope are refused, so a client gateway cannot use a publisher as an open resolver.
  */
 final class PublisherDnsResolver {

@@ -65,7 +65,12 @@ public final class DnsWire {
      */
     public static byte[] addressResponse(int id, String name, int qtype,
             List<InetAddress> addresses, int ttlSeconds) {
-        int length = qtype == TYPE_A ? 4 : qtype == TYPE_AAAA ? 16 : -1;
+        int length = -1;
+        if (qtype == TYPE_A) {
+            length = 4;
+        } else if (qtype == TYPE_AAAA) {
+            length = 16;
+        }
         List<InetAddress> matching = addresses.stream()
                 .filter(address -> address.getAddress().length == length).toList();
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
