@@ -65,12 +65,7 @@ public final class DnsWire {
      */
     public static byte[] addressResponse(int id, String name, int qtype,
             List<InetAddress> addresses, int ttlSeconds) {
-        int length = -1;
-        if (qtype == TYPE_A) {
-            length = 4;
-        } else if (qtype == TYPE_AAAA) {
-            length = 16;
-        }
+        int length = addressLength(qtype);
         List<InetAddress> matching = addresses.stream()
                 .filter(address -> address.getAddress().length == length).toList();
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
@@ -92,6 +87,13 @@ public final class DnsWire {
             out.writeBytes(address.getAddress());
         }
         return out.toByteArray();
+    }
+
+    private static int addressLength(int qtype) {
+        if (qtype == TYPE_A) {
+            return 4;
+        }
+        return qtype == TYPE_AAAA ? 16 : -1;
     }
 
     /** Returns the message id, or -1 when the message is shorter than a header. */
