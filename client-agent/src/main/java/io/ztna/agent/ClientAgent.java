@@ -145,8 +145,16 @@ public final class ClientAgent implements AutoCloseable {
         status.put("tunnel", tunnel == null ? "down" : "up");
         status.put("peer", tunnel == null ? null : tunnel.peer());
         status.put("streams", tunnel == null ? 0 : tunnel.streamCount());
-        status.put("steeringPolicyVersion",
-                steering.policy() == null ? null : steering.policy().version());
+        SteeringPolicy srp = steering.policy();
+        status.put("steeringPolicyVersion", srp == null ? null : srp.version());
+        status.put("steeringApps", srp == null ? List.of() : srp.apps().stream()
+                .map(app -> Map.of("name", app.name(), "hosts", app.hosts().toString(),
+                        "protocols", app.protocols().toString()))
+                .toList());
+        status.put("blockedApps", srp == null ? List.of() : srp.blocked().stream()
+                .map(app -> Map.of("name", app.name(), "hosts", app.hosts().toString(),
+                        "rule", String.valueOf(app.rule())))
+                .toList());
         status.put("socks", socks == null ? null : socks.localAddress().toString());
         status.put("lastDisconnect", lastDisconnect);
         status.put("notices", steering.notices().recent());

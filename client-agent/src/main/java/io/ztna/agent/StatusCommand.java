@@ -100,9 +100,20 @@ final class StatusCommand implements Callable<Integer> {
             return 0;
         }
         out.println("tunnel: " + status.path("tunnel").asText() + " (gateway "
-                + status.path("gateway").asText() + ", streams " + status.path("streams").asInt()
-                + ")");
+                + status.path("gateway").asText() + ")");
         out.println("steering policy version: " + status.path("steeringPolicyVersion").asText());
+        for (JsonNode app : status.path("steeringApps")) {
+            out.println("  steers " + app.path("name").asText() + " " + app.path("hosts").asText()
+                    + " " + app.path("protocols").asText());
+        }
+        for (JsonNode app : status.path("blockedApps")) {
+            out.println("  blocks " + app.path("name").asText() + " " + app.path("hosts").asText()
+                    + " (rule " + app.path("rule").asText() + ")");
+        }
+        out.println("active flows: " + status.path("streams").asInt());
+        printSection(out, status, "dns");
+        printSection(out, status, "capture");
+        printSection(out, status, "httpProxy");
         if (!status.path("lastDisconnect").isNull()) {
             out.println("last disconnect: " + status.path("lastDisconnect").asText());
         }
@@ -115,5 +126,13 @@ final class StatusCommand implements Callable<Integer> {
                             + notice.path("rule").asText() + ")"));
         }
         return 0;
+    }
+
+    /** Prints a section of the status document when the agent reports it, as compact JSON. */
+    private static void printSection(PrintWriter out, JsonNode status, String field) {
+        JsonNode section = status.path(field);
+        if (!section.isMissingNode() && !section.isNull()) {
+            out.println(field + ": " + section);
+        }
     }
 }
