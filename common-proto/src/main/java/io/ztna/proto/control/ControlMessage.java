@@ -15,8 +15,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = NoticeMessage.class, name = "notice"),
     @JsonSubTypes.Type(value = DnsQueryMessage.class, name = "dns-query"),
     @JsonSubTypes.Type(value = DnsAnswerMessage.class, name = "dns-answer"),
+    @JsonSubTypes.Type(value = PublisherStatusMessage.class, name = "publisher-status"),
 })
 public sealed interface ControlMessage permits PresenceMessage, SteeringPolicyMessage,
         SteeringPolicyPullMessage, PostureMessage, ReauthChallengeMessage, ReauthResponseMessage,
-        NoticeMessage, DnsQueryMessage, DnsAnswerMessage {
+        NoticeMessage, DnsQueryMessage, DnsAnswerMessage, PublisherStatusMessage {
 }

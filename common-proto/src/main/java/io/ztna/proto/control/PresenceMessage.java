@@ -1,6 +1,7 @@
 package io.ztna.proto.control;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Sent by a publisher gateway to its client gateways: which publishers are connected to it.
@@ -16,7 +17,27 @@ public record PresenceMessage(String gateway, boolean snapshot, List<PublisherSt
         publishers = publishers == null ? List.of() : List.copyOf(publishers);
     }
 
-    /** One publisher and whether it is connected to the sending gateway now. */
-    public record PublisherState(String id, boolean connected) {
+    /**
+     * One publisher as the sending gateway sees it now.
+     *
+     * @param connected whether the publisher's tunnel to the sending gateway is up and accepts
+     *     new flows
+     * @param activeFlows flows the publisher reports relaying, over all its gateways
+     * @param rttMicros round-trip time of the tunnel between the sending gateway and the
+     *     publisher, in microseconds, or -1 when not measured yet
+     * @param apps reachability of the apps the publisher probes, by app name; an app absent
+     *     here is not probed and counts as reachable
+     */
+    public record PublisherState(String id, boolean connected, int activeFlows, long rttMicros,
+            Map<String, Boolean> apps) {
+
+        public PublisherState {
+            apps = apps == null ? Map.of() : Map.copyOf(apps);
+        }
+
+        /** Creates a state with no load, RTT or reachability reported. */
+        public PublisherState(String id, boolean connected) {
+            this(id, connected, 0, -1, Map.of());
+        }
     }
 }
