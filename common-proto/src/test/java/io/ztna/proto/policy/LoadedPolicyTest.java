@@ -202,6 +202,60 @@ class LoadedPolicyTest {
     }
 
     @Test
+    void invalidTestPostureNamesLine() throws Exception {
+        Path policy = write("policy.yaml", APPS + """
+                tests:
+                  - user: alice@example.com
+                    host: intranet.corp.internal
+                    port: 18080
+                    expect: allow
+                    posture:
+                      firewall: passs
+                """);
+
+        String message = errorOf(policy);
+
+        assertThat(message).isEqualTo(policy + ":14:7: tests[0].posture.firewall: invalid "
+                + "value 'passs': expected pass, fail or unknown");
+    }
+
+    @Test
+    void testPostureDecidesCase() throws Exception {
+        Path policy = write("policy.yaml", APPS + """
+                users:
+                  - id: alice@example.com
+                rules:
+                  - name: managed-web
+                    action: allow
+                    users: [alice@example.com]
+                    apps: [corp-web]
+                    posture: {diskEncryption: true, checks: [edr-running]}
+                tests:
+                  - user: alice@example.com
+                    host: wiki.corp.internal
+                    port: 18081
+                    expect: block
+                    posture: {diskEncryption: PASS, checks: {edr-running: unknown}}
+                  - user: alice@example.com
+                    host: wiki.corp.internal
+                    port: 18081
+                    expect: allow
+                """);
+        LoadedPolicy loaded = LoadedPolicy.load(policy);
+        PolicyEngine engine = loaded.toEngine(1);
+        List<PolicyTestCase> tests = loaded.policy().tests();
+
+        Decision withPosture = tests.get(0).decide(engine);
+        Decision withoutPosture = tests.get(1).decide(engine);
+
+        assertThat(withPosture.reason()).isEqualTo("device posture does not meet rule "
+                + "managed-web: requires check edr-running (device reports unknown)");
+        assertThat(tests.get(0).passes(withPosture)).isTrue();
+        assertThat(withoutPosture.reason()).isEqualTo("allowed by rule managed-web");
+        assertThat(tests.get(1).passes(withoutPosture)).isTrue();
+    }
+
+    @Test
     void warningsUseBothFiles() throws Exception {
         write("directory.yaml", DIRECTORY);
         Path policy = write("policy.yaml", "directory: directory.yaml\n" + APPS + """

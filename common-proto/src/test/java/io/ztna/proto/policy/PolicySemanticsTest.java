@@ -505,6 +505,8 @@ class PolicySemanticsTest {
                 "no app covers udp unknown.example:53", false));
         assertThat(explanation.rules()).isEmpty();
         assertThat(explanation.steeringEntry()).isNull();
+        assertThat(engine.explain(engine.principal(ALICE, Set.of()), "fd00::1", Protocol.TCP,
+                22).decision().reason()).isEqualTo("no app covers tcp [fd00::1]:22");
     }
 
     // Re-authentication.
