@@ -6,10 +6,12 @@ import io.ztna.proto.control.SteeringPolicyMessage;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.policy.App;
 import io.ztna.proto.policy.Decision;
+import io.ztna.proto.policy.LoadedPolicy;
 import io.ztna.proto.policy.PolicyEngine;
-import io.ztna.proto.policy.PolicyFile;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client gateway's access policy: finds the app that covers a flow's destination and
@@ -17,14 +19,26 @@ import java.util.Optional;
  */
 public final class AccessPolicy {
 
+    private static final Logger log = LoggerFactory.getLogger(AccessPolicy.class);
+
     private final PolicyEngine engine;
 
     AccessPolicy(PolicyEngine engine) {
         this.engine = engine;
     }
 
+    /**
+     * Reads a policy file and the directory file it names, and logs each warning, such as a
+     * rule naming a group that no user has.
+     *
+     * @throws ConfigException naming the file, line, field and what is expected
+     */
     public static AccessPolicy load(Path file) throws ConfigException {
-        return new AccessPolicy(PolicyFile.load(file).toEngine(System.currentTimeMillis()));
+        LoadedPolicy loaded = LoadedPolicy.load(file);
+        for (String warning : loaded.warnings()) {
+            log.warn("policy warning: {}", warning);
+        }
+        return new AccessPolicy(loaded.toEngine(System.currentTimeMillis()));
     }
 
     public int appCount() {
