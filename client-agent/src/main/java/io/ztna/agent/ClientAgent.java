@@ -6,11 +6,23 @@ import io.netty.util.concurrent.Future;
 import io.ztna.agent.capture.FlowOpener;
 import io.ztna.agent.capture.PortForward;
 import io.ztna.agent.capture.SocksServer;
+import io.ztna.agent.posture.DeviceKey;
+import io.ztna.agent.posture.PostureCollector;
+import io.ztna.agent.posture.PostureReporter;
+import io.ztna.agent.posture.PostureSources;
 import io.ztna.agent.steering.SteeringState;
 import io.ztna.proto.admin.AdminServer;
 import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.ControlMessage;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.ztna.agent.steering.Notice;
+import io.ztna.proto.control.NoticeMessage;
+import io.ztna.proto.control.ReauthChallengeMessage;
 import io.ztna.proto.control.SteeringPolicyMessage;
+import io.ztna.proto.control.SteeringPolicyPullMessage;
+import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.policy.SteeringPolicy;
+import java.time.Instant;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.FlowOpenException;
@@ -33,7 +45,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client agent: keeps one tunnel to the client gateway, applies the steering policy the
- * gateway sends, and captures flows through its SOCKS5 server and port forwards.
+ * gateway sends, captures flows through its SOCKS5 server and port forwards, and reports the
+ * device's posture.
  */
 public final class ClientAgent implements AutoCloseable {
 
@@ -42,10 +55,12 @@ public final class ClientAgent implements AutoCloseable {
     private final ClientAgentConfig config;
     private final EventLoopGroup group;
     private final SteeringState steering;
+    private volatile String lastDisconnect;
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private TunnelDialer dialer;
     private SocksServer socks;
     private AdminServer admin;
+    private PostureReporter posture;
 
     public ClientAgent(ClientAgentConfig config) {
         this.config = config;
@@ -57,9 +72,12 @@ public final class ClientAgent implements AutoCloseable {
         SslContext ssl = TlsContexts.client(config.tls(), PeerRole.CLIENT_GATEWAY);
         // TODO: fail over to the next configured client gateway when the first is unreachable.
         InetSocketAddress gateway = config.gateways().get(0);
+        posture = new PostureReporter(config.posture(),
+                new PostureCollector(PostureSources.system(), config.posture().checks()),
+                DeviceKey.load(config.tls().privateKeyFile())).start();
         dialer = new TunnelDialer(group, gateway, ssl, config.tunnel().toOptions(),
                 (peer, channel) -> new GatewayListener(), config.reconnect().newBackoff(),
-                tunnel -> { });
+                posture::tunnelReady);
         dialer.start();
         FlowOpener opener = this::open;
         if (config.socks() != null) {
@@ -107,7 +125,8 @@ public final class ClientAgent implements AutoCloseable {
         return admin == null ? null : admin.localAddress();
     }
 
-    private Object status() {
+    /** Returns the snapshot served at the admin endpoint's {@code /status}. */
+    Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         Tunnel tunnel = dialer.current();
         status.put("role", "client-agent");
@@ -118,6 +137,11 @@ public final class ClientAgent implements AutoCloseable {
         status.put("steeringPolicyVersion",
                 steering.policy() == null ? null : steering.policy().version());
         status.put("socks", socks == null ? null : socks.localAddress().toString());
+        status.put("lastDisconnect", lastDisconnect);
+        status.put("notices", steering.notices().recent());
+        status.put("posture", posture.lastSent());
+        status.put("lastReauth",
+                posture.lastReauth() == null ? null : posture.lastReauth().toString());
         return status;
     }
 
@@ -134,6 +158,9 @@ public final class ClientAgent implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        if (posture != null) {
+            posture.close();
+        }
         Tunnel tunnel = dialer == null ? null : dialer.current();
         if (dialer != null) {
             dialer.close();
@@ -144,8 +171,24 @@ public final class ClientAgent implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Events of the tunnel to the client gateway: steering policy pushes. */
+    /**
+     * Events of the tunnel to the client gateway: steering policy pushes and pulls, notices,
+     * re-authentication challenges, and the reason the gateway gives when it closes the tunnel.
+     */
     private final class GatewayListener implements TunnelListener {
+
+        private ScheduledFuture<?> pullTimer;
+        private String goAwayReason;
+
+        @Override
+        public void onReady(Tunnel tunnel) {
+            long millis = config.steeringPolicyPullInterval().toMillis();
+            pullTimer = tunnel.channel().eventLoop().scheduleAtFixedRate(() -> {
+                SteeringPolicy current = steering.policy();
+                tunnel.sendControl(ControlCodec.encode(new SteeringPolicyPullMessage(
+                        current == null ? 0 : current.version())));
+            }, millis, millis, TimeUnit.MILLISECONDS);
+        }
 
         @Override
         public void onStreamOpened(Tunnel tunnel, Stream stream) {
@@ -164,6 +207,30 @@ public final class ClientAgent implements AutoCloseable {
             }
             if (message instanceof SteeringPolicyMessage srp) {
                 steering.apply(srp.policy());
+            } else if (message instanceof ReauthChallengeMessage challenge) {
+                posture.respond(tunnel, challenge);
+            } else if (message instanceof NoticeMessage notice) {
+                steering.notices().add(new Notice(Instant.now().toString(), "gateway",
+                        notice.rule(), notice.app(), notice.destination(), notice.text()));
+            }
+        }
+
+        @Override
+        public void onGoAway(Tunnel tunnel, ErrorCode code, String reason) {
+            if (code != ErrorCode.NO_ERROR) {
+                goAwayReason = code + ": " + reason;
+            }
+        }
+
+        @Override
+        public void onClosed(Tunnel tunnel, String reason) {
+            if (pullTimer != null) {
+                pullTimer.cancel(false);
+            }
+            lastDisconnect = Instant.now() + " " + (goAwayReason != null ? goAwayReason : reason);
+            if (goAwayReason != null) {
+                log.warn("{} client gateway closed the tunnel: reason=\"{}\"",
+                        tunnel.channel().id().asShortText(), goAwayReason);
             }
         }
     }

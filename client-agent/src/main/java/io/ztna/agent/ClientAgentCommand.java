@@ -8,9 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bin/client-agent}: the agent's command line. */
-@Command(name = "client-agent", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
+@Command(name = "client-agent", mixinStandardHelpOptions = true,
+        version = "ztna " + AgentVersion.VALUE,
         description = "Steers the traffic of private apps into a mutual-TLS tunnel.",
-        subcommands = ClientAgentCommand.Run.class)
+        subcommands = {ClientAgentCommand.Run.class, StatusCommand.class})
 public final class ClientAgentCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,7 +26,8 @@ public final class ClientAgentCommand implements Runnable {
         System.exit(new CommandLine(new ClientAgentCommand()).execute(args));
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            version = "ztna " + AgentVersion.VALUE,
             description = "Runs the agent until SIGTERM or Ctrl-C.")
     static final class Run implements Callable<Integer> {
 

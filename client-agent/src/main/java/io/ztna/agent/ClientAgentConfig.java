@@ -2,6 +2,7 @@ package io.ztna.agent;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ztna.agent.posture.PostureSection;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
 import io.ztna.proto.config.HostAndPort;
@@ -10,10 +11,13 @@ import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.ReconnectSection;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
+import io.ztna.proto.config.Validatable;
+import io.ztna.proto.config.ValidationContext;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,10 +30,15 @@ import java.util.Locale;
  * @param forwards local port forwards into the tunnel
  * @param uncoveredDirect whether destinations the steering policy does not cover are connected
  *     directly (true) or rejected
+ * @param steeringPolicyPullInterval how often the agent asks for its steering policy
+ * @param posture posture collection and reporting, with check files resolved
  */
 public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddress admin,
         TlsConfig tls, TunnelSection tunnel, ReconnectSection reconnect, InetSocketAddress socks,
-        List<PortForwardSpec> forwards, boolean uncoveredDirect, int threads) {
+        List<PortForwardSpec> forwards, boolean uncoveredDirect, int threads,
+        Duration steeringPolicyPullInterval, PostureSection posture) {
+
+    static final Duration DEFAULT_PULL_INTERVAL = Duration.ofMinutes(15);
 
     /** One port forward: connections to {@code listen} reach {@code to} through the tunnel. */
     public record PortForwardSpec(InetSocketAddress listen, HostAndPort to) {
@@ -55,7 +64,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
     /** The YAML layout of the file. */
     record File(List<HostAndPort> gateways, HostAndPort admin, TlsSection tls,
             TunnelSection tunnel, ReconnectSection reconnect, HostAndPort socks,
-            List<ForwardEntry> forwards, String uncovered, Integer threads) {
+            List<ForwardEntry> forwards, String uncovered, Integer threads,
+            Duration steeringPolicyPullInterval, PostureSection posture) implements Validatable {
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
@@ -66,7 +76,9 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 @JsonProperty("socks") @PortZeroAllowed HostAndPort socks,
                 @JsonProperty("forwards") List<ForwardEntry> forwards,
                 @JsonProperty("uncovered") String uncovered,
-                @JsonProperty("threads") Integer threads) {
+                @JsonProperty("threads") Integer threads,
+                @JsonProperty("steeringPolicyPullInterval") Duration steeringPolicyPullInterval,
+                @JsonProperty("posture") PostureSection posture) {
             if (gateways.isEmpty()) {
                 throw new IllegalArgumentException(
                         "gateways: empty (expected: at least one client gateway host:port)");
@@ -85,6 +97,20 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
             this.forwards = forwards == null ? List.of() : List.copyOf(forwards);
             this.uncovered = mode;
             this.threads = threads == null ? 0 : threads;
+            if (steeringPolicyPullInterval != null
+                    && steeringPolicyPullInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("steeringPolicyPullInterval: "
+                        + steeringPolicyPullInterval.toMillis() + "ms is too short (expected: "
+                        + "at least 1s, such as 15m)");
+            }
+            this.steeringPolicyPullInterval = steeringPolicyPullInterval == null
+                    ? DEFAULT_PULL_INTERVAL : steeringPolicyPullInterval;
+            this.posture = posture == null ? PostureSection.DEFAULTS : posture;
+        }
+
+        @Override
+        public void validate(ValidationContext context) throws ConfigException {
+            posture.validate(context.at("posture"));
         }
     }
 
@@ -103,6 +129,7 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 file.admin() == null ? null : file.admin().toSocketAddress(),
                 tls, file.tunnel(), file.reconnect(),
                 file.socks() == null ? null : file.socks().toSocketAddress(), forwards,
-                file.uncovered().equals("direct"), file.threads());
+                file.uncovered().equals("direct"), file.threads(),
+                file.steeringPolicyPullInterval(), file.posture().resolve(baseDir));
     }
 }

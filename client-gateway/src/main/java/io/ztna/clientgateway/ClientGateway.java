@@ -2,8 +2,10 @@ package io.ztna.clientgateway;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
-import io.ztna.clientgateway.agent.AgentTunnelListener;
+import io.ztna.clientgateway.agent.AgentSession;
+import io.ztna.clientgateway.agent.PeerCertificateCheck;
 import io.ztna.clientgateway.policy.AccessPolicy;
+import io.ztna.clientgateway.policy.PolicyStore;
 import io.ztna.clientgateway.routing.PublisherDirectory;
 import io.ztna.clientgateway.routing.PublisherGatewayListener;
 import io.ztna.proto.admin.AdminServer;
@@ -11,6 +13,7 @@ import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.tls.PeerRole;
+import io.ztna.proto.tls.RevocationList;
 import io.ztna.proto.tls.TlsContexts;
 import io.ztna.proto.transport.Transports;
 import io.ztna.proto.tunnel.TunnelAcceptor;
@@ -40,8 +43,8 @@ public final class ClientGateway implements AutoCloseable {
     private final EventLoopGroup group;
     private final PublisherDirectory directory = new PublisherDirectory();
     private final List<TunnelDialer> dialers = new ArrayList<>();
-    private final Set<Tunnel> agents = ConcurrentHashMap.newKeySet();
-    private AccessPolicy policy;
+    private final Map<Tunnel, AgentSession> agents = new ConcurrentHashMap<>();
+    private PolicyStore policies;
     private TunnelAcceptor acceptor;
     private AdminServer admin;
 
@@ -51,7 +54,15 @@ public final class ClientGateway implements AutoCloseable {
     }
 
     public ClientGateway start() throws ConfigException, IOException, InterruptedException {
-        policy = AccessPolicy.load(config.policyFile());
+        policies = PolicyStore.load(config.policyFile());
+        PeerCertificateCheck certificateCheck = PeerCertificateCheck.of(
+                config.tls().crlFile() == null ? null
+                        : RevocationList.load(config.tls().crlFile(), config.tls().caFile()));
+        policies.onChange((previous, next) -> {
+            for (AgentSession session : agents.values()) {
+                session.policyChanged(next);
+            }
+        });
         SslContext upstreamSsl = TlsContexts.client(config.tls(), PeerRole.PUBLISHER_GATEWAY);
         for (InetSocketAddress gateway : config.publisherGateways()) {
             TunnelDialer dialer = new TunnelDialer(group, gateway, upstreamSsl,
@@ -64,16 +75,18 @@ public final class ClientGateway implements AutoCloseable {
         SslContext agentSsl = TlsContexts.server(config.tls(), EnumSet.of(PeerRole.USER));
         acceptor = new TunnelAcceptor(group, config.listen(), agentSsl,
                 config.tunnel().toOptions(), (peer, channel) -> {
-                    TunnelListener listener =
-                            new AgentTunnelListener(config.id(), peer, policy, directory);
-                    return new TrackingListener(listener, agents);
+                    AgentSession session = new AgentSession(config.id(), peer,
+                            AgentSession.peerCertificate(channel), policies, directory,
+                            certificateCheck);
+                    return new TrackingListener(session, agents);
                 }).bind();
+        policies.watch(config.policyReloadInterval());
         if (config.admin() != null) {
             admin = new AdminServer(config.admin(), this::isReady, this::status).start(group);
         }
         log.info("client gateway started: id={} listen={} publisherGateways={} apps={} "
                         + "transport={} tls={}", config.id(), acceptor.localAddress(),
-                config.publisherGateways(), policy.appCount(), Transports.name(),
+                config.publisherGateways(), policies.current().appCount(), Transports.name(),
                 TlsContexts.provider());
         return this;
     }
@@ -89,7 +102,7 @@ public final class ClientGateway implements AutoCloseable {
 
     /** Returns the agent tunnels that are up now. */
     public List<Tunnel> agentTunnels() {
-        return new ArrayList<>(agents);
+        return new ArrayList<>(agents.keySet());
     }
 
     /** Returns the tunnels to publisher gateways that are up now. */
@@ -102,6 +115,16 @@ public final class ClientGateway implements AutoCloseable {
             }
         }
         return tunnels;
+    }
+
+    /** Returns the sessions of the agent tunnels that are up now. */
+    public List<AgentSession> agentSessions() {
+        return new ArrayList<>(agents.values());
+    }
+
+    /** Returns the policy store, to read the policy in force or reload it. */
+    public PolicyStore policies() {
+        return policies;
     }
 
     public PublisherDirectory directory() {
@@ -127,6 +150,7 @@ public final class ClientGateway implements AutoCloseable {
         status.put("id", config.id());
         status.put("listen", acceptor.localAddress().toString());
         status.put("agents", agents.size());
+        status.put("policyVersion", policies.current().version());
         List<Map<String, Object>> tunnels = new ArrayList<>();
         for (TunnelDialer dialer : dialers) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -152,7 +176,10 @@ public final class ClientGateway implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
-        List<Tunnel> open = new ArrayList<>(agents);
+        if (policies != null) {
+            policies.close();
+        }
+        List<Tunnel> open = new ArrayList<>(agents.keySet());
         for (Tunnel agent : open) {
             agent.shutdownGracefully("client gateway " + config.id() + " is shutting down");
         }

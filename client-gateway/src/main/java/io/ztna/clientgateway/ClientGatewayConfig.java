@@ -14,6 +14,7 @@ import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,15 +25,19 @@ import java.util.List;
  * @param listen address agents connect to
  * @param publisherGateways publisher gateways to keep a tunnel to, each
  * @param policyFile the apps, users and rules file
+ * @param policyReloadInterval how often the policy and directory files are checked for changes
  */
 public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocketAddress admin,
-        List<InetSocketAddress> publisherGateways, Path policyFile, TlsConfig tls,
-        TunnelSection tunnel, ReconnectSection reconnect, int threads) {
+        List<InetSocketAddress> publisherGateways, Path policyFile,
+        Duration policyReloadInterval, TlsConfig tls, TunnelSection tunnel,
+        ReconnectSection reconnect, int threads) {
+
+    static final Duration DEFAULT_POLICY_RELOAD_INTERVAL = Duration.ofSeconds(1);
 
     /** The YAML layout of the file. */
     record File(HostAndPort listen, HostAndPort admin, List<HostAndPort> publisherGateways,
-            Path policy, TlsSection tls, TunnelSection tunnel, ReconnectSection reconnect,
-            Integer threads) {
+            Path policy, Duration policyReloadInterval, TlsSection tls, TunnelSection tunnel,
+            ReconnectSection reconnect, Integer threads) {
 
         @JsonCreator
         File(@JsonProperty(value = "listen", required = true) @PortZeroAllowed HostAndPort listen,
@@ -40,6 +45,7 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
                 @JsonProperty(value = "publisherGateways", required = true)
                         List<HostAndPort> publisherGateways,
                 @JsonProperty(value = "policy", required = true) Path policy,
+                @JsonProperty("policyReloadInterval") Duration policyReloadInterval,
                 @JsonProperty(value = "tls", required = true) TlsSection tls,
                 @JsonProperty("tunnel") TunnelSection tunnel,
                 @JsonProperty("reconnect") ReconnectSection reconnect,
@@ -52,6 +58,13 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
             this.admin = admin;
             this.publisherGateways = List.copyOf(publisherGateways);
             this.policy = policy;
+            if (policyReloadInterval != null && policyReloadInterval.toMillis() < 10) {
+                throw new IllegalArgumentException("policyReloadInterval: "
+                        + policyReloadInterval.toMillis() + "ms is too short (expected: at "
+                        + "least 10ms, such as 1s)");
+            }
+            this.policyReloadInterval = policyReloadInterval == null
+                    ? DEFAULT_POLICY_RELOAD_INTERVAL : policyReloadInterval;
             this.tls = tls;
             this.tunnel = tunnel == null ? TunnelSection.DEFAULTS : tunnel;
             this.reconnect = reconnect == null ? ReconnectSection.DEFAULTS : reconnect;
@@ -81,7 +94,8 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
         file.publisherGateways().forEach(gateway -> gateways.add(gateway.toSocketAddress()));
         return new ClientGatewayConfig(id, file.listen().toSocketAddress(),
                 file.admin() == null ? null : file.admin().toSocketAddress(), gateways,
-                baseDir.resolve(file.policy()), tls, file.tunnel(), file.reconnect(),
+                baseDir.resolve(file.policy()), file.policyReloadInterval(), tls, file.tunnel(),
+                file.reconnect(),
                 file.threads());
     }
 }

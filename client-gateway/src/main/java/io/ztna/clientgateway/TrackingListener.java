@@ -4,22 +4,23 @@ import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
-import java.util.Set;
+import java.util.Map;
+import io.ztna.clientgateway.agent.AgentSession;
 
 /** Keeps the set of open agent tunnels current, then passes every event on. */
 final class TrackingListener implements TunnelListener {
 
-    private final TunnelListener delegate;
-    private final Set<Tunnel> open;
+    private final AgentSession delegate;
+    private final Map<Tunnel, AgentSession> open;
 
-    TrackingListener(TunnelListener delegate, Set<Tunnel> open) {
+    TrackingListener(AgentSession delegate, Map<Tunnel, AgentSession> open) {
         this.delegate = delegate;
         this.open = open;
     }
 
     @Override
     public void onReady(Tunnel tunnel) {
-        open.add(tunnel);
+        open.put(tunnel, delegate);
         delegate.onReady(tunnel);
     }
 

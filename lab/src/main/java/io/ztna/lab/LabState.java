@@ -1,12 +1,14 @@
 package io.ztna.lab;
 
 import io.ztna.proto.pki.CertificateAuthority;
+import io.ztna.proto.pki.CrlFile;
 import io.ztna.proto.pki.LeafRequest;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.SpiffeId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -76,6 +78,10 @@ final class LabState {
             ca = CertificateAuthority.create(TRUST_DOMAIN);
             ca.write(caFile, caKey);
         }
+        CrlFile crl = new CrlFile(certs.resolve("crl.pem"), ca);
+        if (crl.read().isEmpty()) {
+            crl.create(Duration.ofDays(7));
+        }
         issue(ca, SpiffeId.workload(TRUST_DOMAIN, PeerRole.PUBLISHER_GATEWAY, "pg-1"),
                 "publisher-gateway");
         issue(ca, SpiffeId.workload(TRUST_DOMAIN, PeerRole.CLIENT_GATEWAY, "cg-1"),
@@ -97,6 +103,7 @@ final class LabState {
                 + "  privateKey: certs/" + name + "-key.pem\n"
                 + "  ca: certs/ca.pem\n"
                 + "  trustDomain: " + TRUST_DOMAIN + "\n"
+                + "  crl: certs/crl.pem\n"
                 + "tunnel:\n"
                 + "  pingInterval: 1s\n"
                 + "  deadPeerTimeout: 3s\n"

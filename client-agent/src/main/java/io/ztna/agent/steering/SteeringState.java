@@ -3,42 +3,91 @@ package io.ztna.agent.steering;
 import io.ztna.agent.capture.Steering;
 import io.ztna.proto.frame.Protocol;
 import io.ztna.proto.policy.SteeringPolicy;
+import io.ztna.proto.policy.SteeringPolicy.SteeredApp;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The steering policy in force on this agent. It only steers: the client gateway decides every
  * flow again, so a destination wrongly steered into the tunnel is denied there. Until the first
- * policy arrives, every destination goes to the tunnel. Thread-safe.
+ * policy arrives, every destination goes to the tunnel. A destination blocked by an entry whose
+ * rule has the notify action adds a notice to {@link #notices()}. Thread-safe.
  */
 public final class SteeringState implements Steering {
 
     private static final Logger log = LoggerFactory.getLogger(SteeringState.class);
 
     private final boolean uncoveredDirect;
+    private final Notices notices;
     private volatile SteeringPolicy policy;
 
     /** @param uncoveredDirect whether destinations no app covers are connected directly */
     public SteeringState(boolean uncoveredDirect) {
-        this.uncoveredDirect = uncoveredDirect;
+        this(uncoveredDirect, new Notices());
     }
 
-    /** Replaces the policy; flows already open are not affected. */
-    public void apply(SteeringPolicy next) {
+    public SteeringState(boolean uncoveredDirect, Notices notices) {
+        this.uncoveredDirect = uncoveredDirect;
+        this.notices = notices;
+    }
+
+    /**
+     * Replaces the policy. Flows already open are not affected: the gateway resets those that
+     * policy no longer allows. Logs one line for the load and one per app added, changed or
+     * removed, so that the log shows what the device steers.
+     */
+    public synchronized void apply(SteeringPolicy next) {
         SteeringPolicy previous = policy;
         policy = next;
+        if (previous != null && previous.sameEntries(next)) {
+            log.debug("steering policy unchanged: version={}", next.version());
+            return;
+        }
         log.info("steering policy loaded: version={} apps={} blocked={} previousVersion={}",
                 next.version(), next.apps().size(), next.blocked().size(),
                 previous == null ? null : previous.version());
-        for (SteeringPolicy.SteeredApp app : next.apps()) {
-            log.info("steering app: name={} hosts={} protocols={}",
-                    app.name(), app.hosts(), app.protocols());
+        logChanges("steering app", previous == null ? null : byName(previous.apps()),
+                byName(next.apps()));
+        logChanges("blocked app", previous == null ? null : byName(previous.blocked()),
+                byName(next.blocked()));
+    }
+
+    private static void logChanges(String kind, Map<String, SteeredApp> before,
+            Map<String, SteeredApp> after) {
+        for (SteeredApp app : after.values()) {
+            SteeredApp old = before == null ? null : before.get(app.name());
+            if (old == null || !old.equals(app)) {
+                log.info("{} {}: name={} hosts={} protocols={}{}", kind,
+                        old == null ? "added" : "changed", app.name(), app.hosts(),
+                        app.protocols(), app.rule() == null ? ""
+                                : " rule=" + app.rule() + " notify=" + app.notifyUser());
+            }
         }
+        if (before != null) {
+            for (SteeredApp app : before.values()) {
+                if (!after.containsKey(app.name())) {
+                    log.info("{} removed: name={}", kind, app.name());
+                }
+            }
+        }
+    }
+
+    private static Map<String, SteeredApp> byName(Iterable<SteeredApp> apps) {
+        Map<String, SteeredApp> map = new HashMap<>();
+        apps.forEach(app -> map.put(app.name(), app));
+        return map;
     }
 
     /** Returns the policy in force, or null before the first one arrived. */
     public SteeringPolicy policy() {
         return policy;
+    }
+
+    public Notices notices() {
+        return notices;
     }
 
     @Override
@@ -49,7 +98,17 @@ public final class SteeringState implements Steering {
         }
         return switch (current.covers(host, Protocol.TCP, port)) {
             case STEER -> Decision.TUNNEL;
-            case BLOCKED -> Decision.BLOCKED;
+            case BLOCKED -> {
+                SteeredApp entry = current.entryFor(host, Protocol.TCP, port);
+                if (entry != null && entry.notifyUser()) {
+                    String destination = host.indexOf(':') >= 0
+                            ? "[" + host + "]:" + port : host + ":" + port;
+                    notices.add(new Notice(Instant.now().toString(), "agent", entry.rule(), entry.name(),
+                            destination, "access to " + destination + " is blocked by rule "
+                                    + entry.rule()));
+                }
+                yield Decision.BLOCKED;
+            }
             case NOT_COVERED -> uncoveredDirect ? Decision.DIRECT : Decision.REJECT;
         };
     }

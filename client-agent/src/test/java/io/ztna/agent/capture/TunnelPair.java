@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Two multiplexers joined by a plain TCP connection on 127.0.0.1, without TLS: the near end
  * opens flows as the agent's tunnel does, the far end hands them to a test listener.
  */
-final class TunnelPair implements AutoCloseable {
+public final class TunnelPair implements AutoCloseable {
 
     private final Channel server;
     private final Tunnel near;
@@ -30,7 +30,8 @@ final class TunnelPair implements AutoCloseable {
     }
 
     /** Connects a pair and waits until both ends exchanged HELLO. */
-    static TunnelPair start(EventLoopGroup group, TunnelListener farListener) throws Exception {
+    public static TunnelPair start(EventLoopGroup group, TunnelListener farListener)
+            throws Exception {
         TunnelOptions options = TunnelOptions.defaults();
         Promise<Tunnel> farTunnel = group.next().newPromise();
         Channel server = new ServerBootstrap()
@@ -68,7 +69,7 @@ final class TunnelPair implements AutoCloseable {
         return near::open;
     }
 
-    Tunnel near() {
+    public Tunnel near() {
         return near;
     }
 

@@ -2,6 +2,7 @@ package io.ztna.proto.config;
 
 import io.ztna.proto.tls.PeerIdentity;
 import io.ztna.proto.tls.PeerRole;
+import io.ztna.proto.tls.RevocationList;
 import io.ztna.proto.tls.SpiffeId;
 import io.ztna.proto.tls.TlsConfig;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 /**
  * Checks a daemon's own certificate at start: it carries an id of the daemon's role, and the
  * private key belongs to it. Without this, a wrong file lets the daemon start and then fail
- * every handshake.
+ * every handshake. The configured CRL file, if any, is checked here too, because every daemon
+ * calls this while loading its config.
  */
 public final class OwnCertificate {
 
@@ -57,7 +59,20 @@ public final class OwnCertificate {
             throw new ConfigException(configFile + ": tls.privateKey: " + tls.privateKeyFile()
                     + " does not belong to the certificate " + tls.certificateChainFile());
         }
+        checkCrl(configFile, tls);
         return id;
+    }
+
+    /** Checks that the CRL file, if configured, is a CRL signed by a CA of the CA file. */
+    private static void checkCrl(Path configFile, TlsConfig tls) throws ConfigException {
+        if (tls.crlFile() == null) {
+            return;
+        }
+        try {
+            RevocationList.load(tls.crlFile(), tls.caFile());
+        } catch (IOException e) {
+            throw new ConfigException(configFile + ": tls.crl: " + e.getMessage(), e);
+        }
     }
 
     private static X509Certificate readCertificate(Path configFile, Path file)

@@ -13,8 +13,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ReauthChallengeMessage.class, name = "reauth-challenge"),
     @JsonSubTypes.Type(value = ReauthResponseMessage.class, name = "reauth-response"),
     @JsonSubTypes.Type(value = NoticeMessage.class, name = "notice"),
+    @JsonSubTypes.Type(value = DnsQueryMessage.class, name = "dns-query"),
+    @JsonSubTypes.Type(value = DnsAnswerMessage.class, name = "dns-answer"),
 })
 public sealed interface ControlMessage permits PresenceMessage, SteeringPolicyMessage,
         SteeringPolicyPullMessage, PostureMessage, ReauthChallengeMessage, ReauthResponseMessage,
-        NoticeMessage {
+        NoticeMessage, DnsQueryMessage, DnsAnswerMessage {
 }

@@ -1,5 +1,6 @@
 package io.ztna.proto.pki;
 
+import io.ztna.proto.tls.Revocation;
 import io.ztna.proto.tls.SpiffeId;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -13,6 +14,8 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CRLReason;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +34,7 @@ import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -38,8 +43,10 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -56,7 +63,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * of issue, so that peers whose clock runs a little behind accept a fresh certificate.
  *
  * <p>Keys and signatures use the JDK's default providers; BouncyCastle only builds and encodes
- * the certificates. Instances are immutable and thread-safe.
+ * the certificates and CRLs. Instances are immutable and thread-safe.
  */
 public final class CertificateAuthority {
     /** How far NotBefore lies before the time of issue. */
@@ -156,6 +163,11 @@ public final class CertificateAuthority {
                 Objects.requireNonNull(clock, "clock"));
     }
 
+    /** Returns the clock that dates new leaves and CRLs. */
+    Clock clock() {
+        return clock;
+    }
+
     /** Returns the trust domain whose ids this CA issues. */
     public String trustDomain() {
         return trustDomain;
@@ -216,6 +228,45 @@ public final class CertificateAuthority {
             return new IssuedCertificate(id, sign(builder, privateKey), keyPair.getPrivate());
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot issue a certificate for " + id + ": " + e, e);
+        }
+    }
+
+    /**
+     * Signs an X.509 v2 CRL that lists {@code revocations}, with thisUpdate now by this CA's
+     * clock, nextUpdate {@code nextUpdateAfter} later, and the CRL number and authority key
+     * identifier extensions. An entry with reason {@link CRLReason#UNSPECIFIED} gets no reason
+     * code extension, as RFC 5280, section 5.3.1, recommends.
+     *
+     * @throws IllegalArgumentException if {@code crlNumber} is negative or
+     *     {@code nextUpdateAfter} is not positive
+     */
+    public X509CRL signCrl(Collection<Revocation> revocations, BigInteger crlNumber,
+            Duration nextUpdateAfter) {
+        if (crlNumber.signum() < 0) {
+            throw new IllegalArgumentException("invalid CRL number " + crlNumber
+                    + " (expected >= 0)");
+        }
+        if (nextUpdateAfter.isNegative() || nextUpdateAfter.isZero()) {
+            throw new IllegalArgumentException("invalid time to nextUpdate " + nextUpdateAfter
+                    + " (expected > 0)");
+        }
+        Instant now = clock.instant();
+        JcaX509v2CRLBuilder builder = new JcaX509v2CRLBuilder(certificate, Date.from(now));
+        builder.setNextUpdate(Date.from(now.plus(nextUpdateAfter)));
+        for (Revocation revocation : revocations) {
+            // CRLReason declares its constants in the order of the RFC 5280 reason codes.
+            builder.addCRLEntry(revocation.serial(), Date.from(revocation.revokedAt()),
+                    revocation.reason().ordinal());
+        }
+        try {
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
+            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(crlNumber));
+            ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE_ALGORITHM)
+                    .build(privateKey);
+            return new JcaX509CRLConverter().getCRL(builder.build(signer));
+        } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign CRL number " + crlNumber + ": " + e, e);
         }
     }
 

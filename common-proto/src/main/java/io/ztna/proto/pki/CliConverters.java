@@ -2,9 +2,12 @@ package io.ztna.proto.pki;
 
 import io.netty.util.NetUtil;
 import io.ztna.proto.tls.PeerRole;
+import io.ztna.proto.tls.Revocation;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.security.cert.CRLReason;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +41,23 @@ final class CliConverters {
                         + "' (expected an IPv4 or IPv6 literal, for example 127.0.0.1 or ::1)");
             }
             return InetAddress.getByAddress(bytes);
+        }
+    }
+
+    /** Converts a revocation reason that {@code pki revoke} accepts, such as key-compromise. */
+    static final class Reason implements ITypeConverter<CRLReason> {
+        private static final List<CRLReason> ACCEPTED = List.of(CRLReason.KEY_COMPROMISE,
+                CRLReason.SUPERSEDED, CRLReason.CESSATION_OF_OPERATION, CRLReason.UNSPECIFIED);
+
+        @Override
+        public CRLReason convert(String value) {
+            for (CRLReason reason : ACCEPTED) {
+                if (Revocation.reasonName(reason).equals(value)) {
+                    return reason;
+                }
+            }
+            throw new TypeConversionException("invalid reason '" + value + "' (expected"
+                    + " key-compromise, superseded, cessation-of-operation or unspecified)");
         }
     }
 

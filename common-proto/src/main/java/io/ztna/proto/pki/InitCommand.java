@@ -6,15 +6,17 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code pki init}: creates DIR/ca.pem and DIR/ca-key.pem for a trust domain. */
+/**
+ * {@code pki init}: creates DIR/ca.pem and DIR/ca-key.pem for a trust domain, and an empty CRL
+ * in DIR/crl.pem.
+ */
 @Command(name = "init", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
         description = "Creates a CA (ECDSA P-256, valid 10 years) in DIR/ca.pem and"
-                + " DIR/ca-key.pem.")
+                + " DIR/ca-key.pem, and its empty CRL in DIR/crl.pem.")
 final class InitCommand implements Callable<Integer> {
-    static final String CA_CERTIFICATE_FILE = "ca.pem";
-    static final String CA_KEY_FILE = "ca-key.pem";
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -29,8 +31,12 @@ final class InitCommand implements Callable<Integer> {
     private String trustDomain;
 
     @Option(names = "--force",
-            description = "Replace an existing CA in DIR. Certificates it issued stop working.")
+            description = "Replace an existing CA and its CRL in DIR. Certificates it issued"
+                    + " stop working.")
     private boolean force;
+
+    @Mixin
+    private NextUpdateOption nextUpdate;
 
     @Override
     public Integer call() throws Exception {
@@ -40,16 +46,18 @@ final class InitCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--trust-domain: " + e.getMessage());
         }
-        Path certificateFile = dir.resolve(CA_CERTIFICATE_FILE);
-        Path keyFile = dir.resolve(CA_KEY_FILE);
+        Path certificateFile = dir.resolve(CaDirectory.CA_CERTIFICATE_FILE);
+        Path keyFile = dir.resolve(CaDirectory.CA_KEY_FILE);
         if (!force && (Files.exists(certificateFile) || Files.exists(keyFile))) {
             throw new PkiException("a CA already exists in " + dir
                     + " (pass --force to replace it; certificates it issued stop working)");
         }
         CertificateAuthority ca = CertificateAuthority.create(trustDomain);
         ca.write(certificateFile, keyFile);
-        spec.commandLine().getOut().printf("created CA: trustDomain=%s certificate=%s key=%s%n",
-                trustDomain, certificateFile, keyFile);
+        CrlFile crlFile = new CrlFile(dir.resolve(CaDirectory.CRL_FILE), ca);
+        crlFile.create(nextUpdate.nextUpdate);
+        spec.commandLine().getOut().printf("created CA: trustDomain=%s certificate=%s key=%s"
+                + " crl=%s%n", trustDomain, certificateFile, keyFile, crlFile.file());
         return 0;
     }
 }

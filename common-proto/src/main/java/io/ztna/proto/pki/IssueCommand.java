@@ -3,7 +3,6 @@ package io.ztna.proto.pki;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.SpiffeId;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,13 +61,7 @@ final class IssueCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path caCertificate = dir.resolve(InitCommand.CA_CERTIFICATE_FILE);
-        Path caKey = dir.resolve(InitCommand.CA_KEY_FILE);
-        if (!Files.exists(caCertificate) || !Files.exists(caKey)) {
-            throw new PkiException("CA not found: " + caCertificate + " or " + caKey
-                    + " is missing (run 'pki init --dir " + dir + " --trust-domain TD' first)");
-        }
-        CertificateAuthority ca = CertificateAuthority.load(caCertificate, caKey);
+        CertificateAuthority ca = CaDirectory.load(dir);
         LeafRequest request = leafRequest(spiffeId(ca.trustDomain()));
         IssuedCertificate issued = ca.issue(request);
         Path prefix = out != null ? out : dir.resolve(defaultPrefix(issued.id()));

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +23,12 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
- * Reads and writes certificates and private keys as PEM files.
+ * Reads and writes certificates and private keys, and writes CRLs, as PEM files.
  *
  * <p>Writes go to a temporary file in the target directory that is then renamed over the target,
  * so a reader never sees half a file. Private keys are written unencrypted as PKCS#8
- * ({@code BEGIN PRIVATE KEY}) with mode 0600 on POSIX file systems, certificates with mode 0644.
+ * ({@code BEGIN PRIVATE KEY}) with mode 0600 on POSIX file systems, certificates and CRLs with
+ * mode 0644.
  */
 final class PemFiles {
     private PemFiles() {
@@ -39,6 +41,14 @@ final class PemFiles {
             for (X509Certificate certificate : certificates) {
                 writer.writeObject(certificate);
             }
+        }
+        write(file, text.toString(), "rw-r--r--");
+    }
+
+    static void writeCrl(Path file, X509CRL crl) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            writer.writeObject(crl);
         }
         write(file, text.toString(), "rw-r--r--");
     }

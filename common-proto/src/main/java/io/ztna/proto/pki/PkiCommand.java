@@ -10,16 +10,18 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The {@code pki} command line: {@code init} creates a CA and {@code issue} signs leaf
- * certificates with it.
+ * The {@code pki} command line: {@code init} creates a CA, {@code issue} signs leaf certificates
+ * with it, {@code revoke} adds one to the CA's CRL and {@code crl} signs the CRL again.
  *
  * <p>Exit codes: 0 on success, 1 when an operation fails (a file cannot be read or written, a CA
  * already exists), 2 on invalid input. Every error is one line on standard error that names the
  * value and what is expected.
  */
 @Command(name = "pki", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
-        description = "Creates a ztna certificate authority and issues SPIFFE-style certificates.",
-        subcommands = {InitCommand.class, IssueCommand.class, CommandLine.HelpCommand.class},
+        description = "Creates a ztna certificate authority, issues SPIFFE-style certificates"
+                + " and revokes them.",
+        subcommands = {InitCommand.class, IssueCommand.class, RevokeCommand.class,
+            CrlCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:operation failed (I/O error, CA already exists)",
             "2:invalid input"})
@@ -54,7 +56,7 @@ public final class PkiCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing subcommand (expected init or issue; see 'pki --help')");
+                "missing subcommand (expected init, issue, revoke or crl; see 'pki --help')");
     }
 
     /** Prints an invalid-input error as one line and returns exit code 2. */

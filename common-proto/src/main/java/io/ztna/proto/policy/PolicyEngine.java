@@ -191,9 +191,9 @@ public final class PolicyEngine {
     }
 
     /**
-     * Builds a principal's steering policy: the apps of every allow rule whose subjects include
-     * the principal as steered, whatever the posture (the gateway checks posture per flow), and
-     * the apps of every block rule without posture conditions that applies as blocked, each
+     * Builds a principal's steering policy. The apps of every allow rule whose subjects include
+     * the principal are steered whatever the posture, because the gateway checks posture per
+     * flow. The apps of every applying block rule without posture conditions are blocked, each
      * with its rule and notify flag. An app that both kinds name is listed only as blocked.
      * Apps keep the catalog's order.
      */

@@ -29,6 +29,11 @@ public enum CheckState {
         };
     }
 
+    @Override
+    public String toString() {
+        return text();
+    }
+
     public static CheckState of(boolean passed) {
         return passed ? PASS : FAIL;
     }

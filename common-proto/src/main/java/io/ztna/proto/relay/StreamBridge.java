@@ -48,6 +48,16 @@ public final class StreamBridge {
         return done;
     }
 
+    /**
+     * Resets both streams with the same code and reason, as when policy revokes a flow, and
+     * completes the bridge with that outcome.
+     */
+    public void reset(ErrorCode code, String reason) {
+        downstream.reset(code, reason);
+        upstream.reset(code, reason);
+        finish(code + ": " + reason);
+    }
+
     private void finish(String outcome) {
         if (finished.compareAndSet(false, true)) {
             done.trySuccess(new RelaySummary(bytesUp.get(), bytesDown.get(), outcome));

@@ -1,11 +1,14 @@
 package io.ztna.proto.tls;
 
 import java.net.Socket;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts a peer only if its chain validates against the configured CA and its SPIFFE id is in
- * the expected trust domain with one of the accepted roles.
+ * the expected trust domain with one of the accepted roles. With a revocation list, it also
+ * rejects a chain that contains a certificate the list revokes.
  *
  * <p>Chain validation, including validity dates and extended key usage, is delegated to a
  * PKIX trust manager that trusts only the CA. Any rejection is thrown from the check methods,
@@ -30,14 +34,16 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager delegate;
     private final String trustDomain;
     private final Set<PeerRole> acceptedRoles;
+    private final Optional<RevocationList> revocations;
     /** The side of this endpoint, "server" or "client", logged as the first field. */
     private final String side;
 
     SpiffeTrustManager(X509ExtendedTrustManager delegate, String trustDomain,
-            Set<PeerRole> acceptedRoles, String side) {
+            Set<PeerRole> acceptedRoles, Optional<RevocationList> revocations, String side) {
         this.delegate = delegate;
         this.trustDomain = trustDomain;
         this.acceptedRoles = Set.copyOf(acceptedRoles);
+        this.revocations = revocations;
         this.side = side;
     }
 
@@ -50,6 +56,7 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager {
         } catch (CertificateException e) {
             throw rejectChain(chain, peer, e);
         }
+        checkRevocation(chain, peer);
         checkIdentity(chain, peer);
     }
 
@@ -62,6 +69,7 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager {
         } catch (CertificateException e) {
             throw rejectChain(chain, peer, e);
         }
+        checkRevocation(chain, peer);
         checkIdentity(chain, peer);
     }
 
@@ -74,6 +82,7 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager {
         } catch (CertificateException e) {
             throw rejectChain(chain, peer, e);
         }
+        checkRevocation(chain, peer);
         checkIdentity(chain, peer);
     }
 
@@ -86,6 +95,7 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager {
         } catch (CertificateException e) {
             throw rejectChain(chain, peer, e);
         }
+        checkRevocation(chain, peer);
         checkIdentity(chain, peer);
     }
 
@@ -104,6 +114,28 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager {
     @Override
     public X509Certificate[] getAcceptedIssuers() {
         return delegate.getAcceptedIssuers();
+    }
+
+    /**
+     * Rejects a chain that contains a revoked certificate. The exception's cause is a
+     * {@link CertPathValidatorException} with reason REVOKED, from which netty-tcnative picks
+     * the certificate_revoked alert; the JDK provider sends certificate_unknown instead.
+     */
+    private void checkRevocation(X509Certificate[] chain, String peer)
+            throws CertificateException {
+        if (revocations.isEmpty()) {
+            return;
+        }
+        for (X509Certificate certificate : chain) {
+            Optional<Revocation> revocation = revocations.get().revocation(certificate);
+            if (revocation.isPresent()) {
+                String message = revocation.get().message(certificate);
+                log.warn("{} TLS handshake rejected: peer={} id={} accepted={} reason={}",
+                        side, peer, presentedId(chain), acceptedRoles, message);
+                throw new CertificateException(message, new CertPathValidatorException(message,
+                        null, null, -1, BasicReason.REVOKED));
+            }
+        }
     }
 
     private void checkIdentity(X509Certificate[] chain, String peer) throws CertificateException {

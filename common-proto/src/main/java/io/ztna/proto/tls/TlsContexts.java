@@ -21,6 +21,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
@@ -34,7 +35,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * their certificate, and trust only the CA in {@link TlsConfig#caFile()}. A peer is then
  * identified by its SPIFFE id, not by host name: a server accepts only the client roles it is
  * given and a client accepts only the server role it expects, both within the configured trust
- * domain. A peer that fails these checks fails the handshake and receives a TLS alert.
+ * domain. When {@link TlsConfig#crlFile()} is set, a peer whose certificate that file lists as
+ * revoked is rejected too. A peer that fails these checks fails the handshake and receives a TLS
+ * alert.
  *
  * <p>The TLS implementation is chosen once per JVM, see {@link #provider()}. Create handlers with
  * {@link TlsHandlers} so that rejections are logged with the peer address.
@@ -69,8 +72,9 @@ public final class TlsContexts {
     /**
      * Creates a server context that requires a client certificate with one of the given roles.
      *
-     * @throws SSLException if a file cannot be read or this endpoint's own certificate has no
-     *     valid id of the configured trust domain. The message names the file.
+     * @throws SSLException if a file, including the CRL file, cannot be read or this
+     *     endpoint's own certificate has no valid id of the configured trust domain. The message
+     *     names the file.
      */
     public static SslContext server(TlsConfig config, Set<PeerRole> acceptedClientRoles)
             throws SSLException {
@@ -80,8 +84,9 @@ public final class TlsContexts {
     /**
      * Creates a client context that accepts only a server with the expected role.
      *
-     * @throws SSLException if a file cannot be read or this endpoint's own certificate has no
-     *     valid id of the configured trust domain. The message names the file.
+     * @throws SSLException if a file, including the CRL file, cannot be read or this
+     *     endpoint's own certificate has no valid id of the configured trust domain. The message
+     *     names the file.
      */
     public static SslContext client(TlsConfig config, PeerRole expectedServerRole)
             throws SSLException {
@@ -90,12 +95,19 @@ public final class TlsContexts {
 
     static SslContext server(TlsConfig config, Set<PeerRole> acceptedClientRoles,
             SslProvider provider) throws SSLException {
+        return server(config, acceptedClientRoles, provider, revocationList(config));
+    }
+
+    /** Creates a server context that checks client certificates against {@code revocations}. */
+    static SslContext server(TlsConfig config, Set<PeerRole> acceptedClientRoles,
+            SslProvider provider, Optional<RevocationList> revocations) throws SSLException {
         if (acceptedClientRoles.isEmpty()) {
             throw new IllegalArgumentException("acceptedClientRoles is empty (expected >= 1 role)");
         }
         checkOwnCertificate(config);
         TrustManager trustManager = new SpiffeTrustManager(caTrustManager(config),
-                config.trustDomain(), EnumSet.copyOf(acceptedClientRoles), "server");
+                config.trustDomain(), EnumSet.copyOf(acceptedClientRoles), revocations,
+                "server");
         SslContextBuilder builder = SslContextBuilder.forServer(
                 config.certificateChainFile().toFile(), config.privateKeyFile().toFile());
         return build(builder.clientAuth(ClientAuth.REQUIRE).trustManager(trustManager),
@@ -104,9 +116,15 @@ public final class TlsContexts {
 
     static SslContext client(TlsConfig config, PeerRole expectedServerRole,
             SslProvider provider) throws SSLException {
+        return client(config, expectedServerRole, provider, revocationList(config));
+    }
+
+    /** Creates a client context that checks server certificates against {@code revocations}. */
+    static SslContext client(TlsConfig config, PeerRole expectedServerRole,
+            SslProvider provider, Optional<RevocationList> revocations) throws SSLException {
         checkOwnCertificate(config);
         TrustManager trustManager = new SpiffeTrustManager(caTrustManager(config),
-                config.trustDomain(), EnumSet.of(expectedServerRole), "client");
+                config.trustDomain(), EnumSet.of(expectedServerRole), revocations, "client");
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .keyManager(config.certificateChainFile().toFile(),
                         config.privateKeyFile().toFile())
@@ -146,6 +164,22 @@ public final class TlsContexts {
         if (!Files.isReadable(config.privateKeyFile())) {
             throw new SSLException("TLS private key file not found or not readable: "
                     + config.privateKeyFile());
+        }
+    }
+
+    /**
+     * Loads the CRL file of the config, if it names one. Each context loads its own list, so each
+     * logs its own reloads.
+     */
+    private static Optional<RevocationList> revocationList(TlsConfig config)
+            throws SSLException {
+        if (config.crlFile() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RevocationList.load(config.crlFile(), config.caFile()));
+        } catch (IOException e) {
+            throw new SSLException(e.getMessage(), e);
         }
     }
 

@@ -30,6 +30,13 @@ public final class TunnelDialer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TunnelDialer.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
+    /**
+     * Time a tunnel must stay up before its loss restarts the backoff from the initial delay,
+     * so that a peer that accepts the handshake and then closes the tunnel at once, as a client
+     * gateway does for a user it no longer lists, is retried with growing delays.
+     */
+    private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private final EventLoop loop;
     private final EventLoopGroup group;
     private final InetSocketAddress target;
@@ -39,6 +46,7 @@ public final class TunnelDialer implements AutoCloseable {
     private final Backoff backoff;
     private final Consumer<Tunnel> onReady;
     private volatile Tunnel current;
+    private long upSinceNanos;
     private volatile boolean closed;
     private Channel channel;
     private String lastFailure = "connection closed";
@@ -117,7 +125,7 @@ public final class TunnelDialer implements AutoCloseable {
                 tunnel.shutdownGracefully("dialer closed");
                 return;
             }
-            backoff.reset();
+            upSinceNanos = System.nanoTime();
             current = tunnel;
             log.info("{} tunnel up: peer={} address={}",
                     tunnel.channel().id().asShortText(), tunnel.peer(), target);
@@ -133,6 +141,9 @@ public final class TunnelDialer implements AutoCloseable {
         current = null;
         if (closed) {
             return;
+        }
+        if (lostTunnel != null && System.nanoTime() - upSinceNanos >= STABLE_NANOS) {
+            backoff.reset();
         }
         long delay = backoff.nextDelayMillis();
         int attempt = backoff.attempts();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ztna.proto.testing.TestPki;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,5 +52,61 @@ class OwnCertificateTest {
                 .hasMessage(dir.resolve("pg.yaml") + ": tls.privateKey: "
                         + publisher.privateKeyFile() + " does not belong to the certificate "
                         + gateway.certificateChainFile());
+    }
+
+    @Test
+    void validCrlAccepted() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        TlsConfig gateway = pki.workload(PeerRole.PUBLISHER_GATEWAY, "pg-1")
+                .withCrl(pki.signCrl());
+
+        assertThat(OwnCertificate.check(dir.resolve("pg.yaml"), gateway,
+                PeerRole.PUBLISHER_GATEWAY).name()).isEqualTo("pg-1");
+    }
+
+    @Test
+    void missingCrlRejected() {
+        TestPki pki = TestPki.create(dir);
+        Path missing = dir.resolve("missing-crl.pem");
+        TlsConfig gateway = pki.workload(PeerRole.PUBLISHER_GATEWAY, "pg-1").withCrl(missing);
+
+        assertThatThrownBy(() -> OwnCertificate.check(dir.resolve("pg.yaml"), gateway,
+                PeerRole.PUBLISHER_GATEWAY))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("pg.yaml") + ": tls.crl: CRL file not found: " + missing
+                        + " (expected a PEM X.509 CRL signed by a CA in " + pki.caFile()
+                        + ", such as the crl.pem that 'bin/pki crl' writes)");
+    }
+
+    @Test
+    void crlFieldResolvedAgainstConfigFolder() throws Exception {
+        Path file = dir.resolve("tls.yaml");
+        Files.writeString(file, String.join("\n",
+                "certificate: certs/pg.pem",
+                "privateKey: certs/pg-key.pem",
+                "ca: certs/ca.pem",
+                "trustDomain: example.test",
+                "crl: certs/crl.pem",
+                ""));
+
+        TlsConfig config = ConfigLoader.load(file, TlsSection.class).toTlsConfig(dir);
+
+        assertThat(config.crlFile()).isEqualTo(dir.resolve("certs/crl.pem"));
+        assertThat(config.caFile()).isEqualTo(dir.resolve("certs/ca.pem"));
+    }
+
+    @Test
+    void crlFieldOptional() throws Exception {
+        Path file = dir.resolve("tls.yaml");
+        Files.writeString(file, String.join("\n",
+                "certificate: pg.pem",
+                "privateKey: pg-key.pem",
+                "ca: ca.pem",
+                "trustDomain: example.test",
+                ""));
+
+        TlsConfig config = ConfigLoader.load(file, TlsSection.class).toTlsConfig(dir);
+
+        assertThat(config.crlFile()).isNull();
     }
 }

@@ -1,14 +1,23 @@
 package io.ztna.proto.testing;
 
 import io.ztna.proto.pki.CertificateAuthority;
+import io.ztna.proto.pki.CrlFile;
 import io.ztna.proto.pki.IssuedCertificate;
 import io.ztna.proto.pki.LeafRequest;
 import io.ztna.proto.tls.PeerRole;
+import io.ztna.proto.tls.Revocation;
 import io.ztna.proto.tls.SpiffeId;
 import io.ztna.proto.tls.TlsConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CRLReason;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 
 /**
  * A CA in a test's directory that issues certificates on demand and returns them as
@@ -21,10 +30,14 @@ import java.nio.file.Path;
  * TlsConfig alice = pki.user("alice@example.com", "laptop-1");
  * </pre>
  * Files are named after the id, so issuing the same id twice replaces the first certificate.
+ * {@link #revoke} and {@link #signCrl()} keep the CA's CRL in {@code crl.pem}, as
+ * {@code bin/pki} does.
  */
 public final class TestPki {
     /** The trust domain of {@link #create(Path)}. */
     public static final String TRUST_DOMAIN = "example.test";
+    /** The time from signing a CRL to its nextUpdate. */
+    public static final Duration CRL_VALIDITY = Duration.ofDays(7);
 
     private final Path dir;
     private final CertificateAuthority ca;
@@ -66,6 +79,44 @@ public final class TestPki {
     /** Returns the trust domain. */
     public String trustDomain() {
         return ca.trustDomain();
+    }
+
+    /** Returns the CRL file, {@code crl.pem} next to the CA file; see {@link #signCrl()}. */
+    public Path crlFile() {
+        return dir.resolve("crl.pem");
+    }
+
+    /** Signs the CRL again, or an empty one if there is none, and returns its file. */
+    public Path signCrl() {
+        try {
+            new CrlFile(crlFile(), ca).sign(CRL_VALIDITY);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return crlFile();
+    }
+
+    /** Adds the certificate of {@code holder} to the CRL and returns its entry. */
+    public Revocation revoke(TlsConfig holder, CRLReason reason) {
+        try {
+            return new CrlFile(crlFile(), ca)
+                    .revoke(certificate(holder), reason, CRL_VALIDITY)
+                    .revocation();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Returns the leaf certificate of {@code holder}. */
+    public static X509Certificate certificate(TlsConfig holder) {
+        try (InputStream in = Files.newInputStream(holder.certificateChainFile())) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (CertificateException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Issues a certificate for a user's device. */
