@@ -1,5 +1,6 @@
 package io.ztna.clientgateway;
 
+import io.ztna.clientgateway.policy.PolicyCommand;
 import io.ztna.proto.daemon.DaemonRunner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code bin/client-gateway}: the client gateway's command line. */
 @Command(name = "client-gateway", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
         description = "Terminates agent tunnels, decides every flow and relays it to a publisher.",
-        subcommands = ClientGatewayCommand.Run.class)
+        subcommands = {ClientGatewayCommand.Run.class, PolicyCommand.class})
 public final class ClientGatewayCommand implements Runnable {
 
     @CommandLine.Spec

@@ -72,6 +72,18 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
         }
     }
 
+    /**
+     * Reads the path of the policy file from a config file, resolved against the config
+     * file's folder. Unlike {@link #load}, it does not read the TLS files, so that tools can
+     * inspect the policy without the gateway's key.
+     *
+     * @throws ConfigException naming the file, line and field when the config is invalid
+     */
+    public static Path policyFileOf(Path path) throws ConfigException {
+        File file = ConfigLoader.load(path, File.class);
+        return path.toAbsolutePath().getParent().resolve(file.policy()).normalize();
+    }
+
     /** Reads and checks a config file; the error names the file, line and field. */
     public static ClientGatewayConfig load(Path path) throws ConfigException {
         File file = ConfigLoader.load(path, File.class);

@@ -13,12 +13,15 @@ import java.util.List;
 
 /**
  * Writes everything the lab's daemons need into the state folder: a CA, one certificate per
- * daemon, and one YAML config per daemon that names those files relative to itself.
+ * daemon, one YAML config per daemon that names those files relative to itself, and the
+ * client gateway's policy and directory files.
  */
 final class LabState {
 
     static final String TRUST_DOMAIN = "ztna.lab";
     static final String USER = "alice@example.com";
+    /** A user without a certificate in the lab, for {@code policy explain} examples. */
+    static final String SECOND_USER = "bob@example.com";
     static final String DEVICE = "laptop-1";
 
     private final Path dir;
@@ -59,6 +62,7 @@ final class LabState {
         Files.writeString(config("publisher-gateway"), publisherGatewayConfig());
         Files.writeString(config("publisher"), publisherConfig());
         Files.writeString(config("client-gateway"), clientGatewayConfig());
+        Files.writeString(config("directory"), directoryConfig());
         Files.writeString(config("policy"), policyConfig());
         Files.writeString(config("client-agent"), agentConfig());
     }
@@ -140,12 +144,36 @@ final class LabState {
                 + tls("client-gateway");
     }
 
+    /** Returns the lab's directory file: the lab user and a second user for examples. */
+    private static String directoryConfig() {
+        return "# Lab directory: the users the lab policy names, with groups and unit.\n"
+                + "users:\n"
+                + "  - id: " + USER + "\n"
+                + "    groups: [engineering]\n"
+                + "    ou: /corp/eng/platform\n"
+                + "  - id: " + SECOND_USER + "\n"
+                + "    groups: [contractors]\n"
+                + "    ou: /corp/sales\n";
+    }
+
+    /**
+     * Returns the lab policy. The lab user may reach the intranet, host.lab.internal and the
+     * corp-web wildcard app, and is blocked from ssh although an allow rule lists it. Its test
+     * cases make {@code bin/client-gateway policy check} pass on the state folder.
+     */
     private String policyConfig() {
-        return "# Lab policy: " + USER + " may reach the intranet and host.lab.internal, not ssh.\n"
+        int http = ports.demoHttp();
+        return "# Lab policy: " + USER + " may reach the intranet, corp-web and\n"
+                + "# host.lab.internal, not ssh. Users are in directory.yaml.\n"
+                + "directory: directory.yaml\n"
                 + "apps:\n"
                 + "  - name: intranet\n"
                 + "    hosts: [intranet.corp.internal]\n"
-                + "    protocols: [tcp:" + ports.demoHttp() + "]\n"
+                + "    protocols: [tcp:" + http + "]\n"
+                + "    publishers: [pub-1]\n"
+                + "  - name: corp-web\n"
+                + "    hosts: [\"*.corp.internal\"]\n"
+                + "    protocols: [tcp:18080-18089]\n"
                 + "    publishers: [pub-1]\n"
                 + "  - name: lab-hosts\n"
                 + "    hosts: [host.lab.internal]\n"
@@ -155,18 +183,49 @@ final class LabState {
                 + "    hosts: [ssh.corp.internal]\n"
                 + "    protocols: [tcp:22]\n"
                 + "    publishers: [pub-1]\n"
-                + "users:\n"
-                + "  - id: " + USER + "\n"
-                + "    groups: [engineering]\n"
                 + "rules:\n"
                 + "  - name: engineering-apps\n"
                 + "    action: allow\n"
                 + "    groups: [engineering]\n"
-                + "    apps: [intranet, lab-hosts]\n"
-                + "  - name: no-ssh-for-alice\n"
+                + "    apps: [intranet, lab-hosts, ssh]\n"
+                + "  - name: eng-web\n"
+                + "    action: allow\n"
+                + "    ous: [/corp/eng]\n"
+                + "    apps: [corp-web]\n"
+                + "  - name: contractors-intranet\n"
+                + "    action: allow\n"
+                + "    groups: [contractors]\n"
+                + "    apps: [intranet]\n"
+                + "    posture: {firewall: true}\n"
+                + "  - name: no-ssh\n"
                 + "    action: block\n"
-                + "    users: [" + USER + "]\n"
-                + "    apps: [ssh]\n";
+                + "    everyone: true\n"
+                + "    apps: [ssh]\n"
+                + "    notify: true\n"
+                + "tests:\n"
+                + testCase(USER, "intranet.corp.internal", http, "allow", null)
+                + testCase(USER, "wiki.corp.internal", 18081, "allow", null)
+                + testCase(USER, "host.lab.internal", 18500, "allow", null)
+                + testCase(USER, "ssh.corp.internal", 22, "block", null)
+                + testCase(SECOND_USER, "intranet.corp.internal", http, "allow", "pass")
+                + testCase(SECOND_USER, "intranet.corp.internal", http, "block", "fail")
+                + testCase(SECOND_USER, "wiki.corp.internal", 18081, "block", null)
+                + testCase("mallory@example.com", "intranet.corp.internal", http, "block",
+                        null);
+    }
+
+    /**
+     * Returns one test case of the policy file.
+     *
+     * @param firewall the firewall check the device reports, or null to leave posture out
+     */
+    private static String testCase(String user, String host, int port, String expect,
+            String firewall) {
+        return "  - user: " + user + "\n"
+                + "    host: " + host + "\n"
+                + "    port: " + port + "\n"
+                + "    expect: " + expect + "\n"
+                + (firewall == null ? "" : "    posture: {firewall: " + firewall + "}\n");
     }
 
     private String agentConfig() {

@@ -1,5 +1,8 @@
 package io.ztna.proto.policy;
 
+import io.ztna.proto.frame.Protocol;
+import java.util.Locale;
+
 /**
  * The outcome of evaluating policy for one user and app.
  *
@@ -26,6 +29,13 @@ public record Decision(Verdict verdict, String rule, String reason, boolean noti
     static Decision postureUnmet(Rule rule, String condition) {
         return new Decision(Verdict.DENY, rule.name(), "device posture does not meet rule "
                 + rule.name() + ": requires " + condition, false);
+    }
+
+    static Decision noApp(Protocol protocol, String host, int port) {
+        String destination = host.indexOf(':') >= 0 && !host.startsWith("[")
+                ? "[" + host + "]:" + port : host + ":" + port;
+        return new Decision(Verdict.DENY, null, "no app covers "
+                + protocol.name().toLowerCase(Locale.ROOT) + " " + destination, false);
     }
 
     static Decision noRule(String userId, String app) {

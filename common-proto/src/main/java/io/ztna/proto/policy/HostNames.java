@@ -50,10 +50,16 @@ final class HostNames {
     static String normalise(String name) {
         String trimmed = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
         String ascii;
-        try {
-            ascii = IDN.toASCII(trimmed, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            return null;
+        if (isAscii(trimmed)) {
+            // IDNA leaves ASCII labels unchanged but costs far more than lower-casing, which
+            // shows when loading large catalogs. The checks below reject what IDNA would.
+            ascii = trimmed.toLowerCase(Locale.ROOT);
+        } else {
+            try {
+                ascii = IDN.toASCII(trimmed, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
         }
         if (ascii.isEmpty() || ascii.length() > MAX_NAME_LENGTH) {
             return null;
@@ -72,6 +78,15 @@ final class HostNames {
             }
         }
         return ascii;
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) > 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isNameChar(char c) {

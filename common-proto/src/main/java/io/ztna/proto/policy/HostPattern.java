@@ -12,7 +12,9 @@ import java.util.Objects;
  * {@code corp.internal} itself), an IPv4 or IPv6 address, or a CIDR block
  * ({@code 10.20.0.0/16}, {@code fd00::/8}). Names compare case-insensitively in their ASCII
  * (IDNA) form and ignore one trailing dot, so {@code Bücher.example.} and
- * {@code xn--bcher-kva.example} are the same name. Nothing here resolves names. Immutable.
+ * {@code xn--bcher-kva.example} are the same name. IPv4-mapped IPv6 addresses and blocks are
+ * read in their IPv4 form: {@code ::ffff:10.0.0.0/104} is the block {@code 10.0.0.0/8}. Nothing
+ * here resolves names. Immutable.
  */
 public final class HostPattern {
 
@@ -61,17 +63,37 @@ public final class HostPattern {
     }
 
     private static HostPattern parseCidr(String text, int slash) {
-        byte[] network = HostNames.ipLiteral(text.substring(0, slash));
+        String networkText = text.substring(0, slash);
+        byte[] network = HostNames.ipLiteral(networkText);
         String prefixText = text.substring(slash + 1);
         if (network == null || prefixText.isEmpty() || prefixText.length() > 3
                 || !prefixText.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new InvalidValueException(text, EXPECTED);
         }
         int prefix = Integer.parseInt(prefixText);
+        if (network.length == 4 && networkText.indexOf(':') >= 0) {
+            prefix = ipv4MappedPrefix(text, prefix);
+        }
         if (prefix > network.length * 8) {
             throw new InvalidValueException(text, EXPECTED);
         }
         return new HostPattern(text, Kind.CIDR, null, HostNames.mask(network, prefix), prefix);
+    }
+
+    /**
+     * Converts the IPv6 prefix length of an IPv4-mapped block such as {@code ::ffff:10.0.0.0/104}
+     * to the IPv4 prefix length of the same addresses (here 8), because flows to mapped
+     * addresses are matched in their IPv4 form.
+     *
+     * @throws InvalidValueException when the prefix is below 96, because such a block also
+     *     covers addresses that are not IPv4-mapped
+     */
+    private static int ipv4MappedPrefix(String text, int prefix) {
+        if (prefix < 96 || prefix > 128) {
+            throw new InvalidValueException(text, "an IPv4-mapped block with a prefix length "
+                    + "from 96 to 128, such as ::ffff:10.0.0.0/104, or its IPv4 form 10.0.0.0/8");
+        }
+        return prefix - 96;
     }
 
     public Kind kind() {

@@ -34,15 +34,19 @@ public record LoadedPolicy(Path policyFile, Path directoryFile, PolicyFile polic
         List<User> users = new ArrayList<>(policy.users());
         if (policy.directory() != null) {
             Path base = policyFile.toAbsolutePath().getParent();
-            directoryFile = base.resolve(policy.directory());
+            directoryFile = base.resolve(policy.directory()).normalize();
             Directory directory = Directory.load(directoryFile);
-            Map<String, User> inline = new HashMap<>();
-            policy.users().forEach(user -> inline.put(user.id(), user));
-            for (User user : directory.users()) {
-                if (inline.containsKey(user.id())) {
-                    throw new ConfigException(directoryFile + ": user '" + user.id()
-                            + "' is also listed under users in " + policyFile
-                            + ": expected each user in one file");
+            Map<String, Integer> inline = new HashMap<>();
+            for (int i = 0; i < policy.users().size(); i++) {
+                inline.put(policy.users().get(i).id(), i);
+            }
+            for (int i = 0; i < directory.users().size(); i++) {
+                User user = directory.users().get(i);
+                Integer other = inline.get(user.id());
+                if (other != null) {
+                    throw new ConfigException(directoryFile + ": users[" + i + "].id: user '"
+                            + user.id() + "' is also listed in " + policyFile + " at users["
+                            + other + "].id: expected each user in one file");
                 }
                 users.add(user);
             }

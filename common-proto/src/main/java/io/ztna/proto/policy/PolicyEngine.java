@@ -158,9 +158,8 @@ public final class PolicyEngine {
         SteeringPolicy.SteeredApp entry = srp.entryFor(host, protocol, port);
         Optional<App> app = catalog.match(host, protocol, port);
         if (app.isEmpty()) {
-            return new Explanation(null, new Decision(Decision.Verdict.DENY, null,
-                    "no app covers " + protocol.name().toLowerCase() + " " + host + ":" + port,
-                    false), List.of(), entry, srp.version());
+            return new Explanation(null, Decision.noApp(protocol, host, port), List.of(),
+                    entry, srp.version());
         }
         List<RuleTrace> traces = new ArrayList<>();
         for (Rule rule : rulesByApp.getOrDefault(app.get().name(), List.of())) {

@@ -6,7 +6,7 @@ import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.Validatable;
 import io.ztna.proto.config.ValidationContext;
 import io.ztna.proto.frame.Protocol;
-import io.ztna.proto.posture.DevicePosture;
+import io.ztna.proto.posture.DevicePostureConfig;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -21,12 +21,12 @@ import java.util.Set;
  *     port: 18080
  *     expect: allow                 # allow or block
  *     posture:                      # optional; without it posture conditions count as met
- *       diskEncryption: fail
+ *       diskEncryption: fail        # see DevicePostureConfig
  * </pre>
  * {@code block} expects any denial: a block rule, unmet posture, or no rule at all.
  */
 public record PolicyTestCase(String user, String host, Protocol protocol, int port,
-        Expect expect, DevicePosture posture) implements Validatable {
+        Expect expect, DevicePostureConfig posture) implements Validatable {
 
     /** The expected outcome, written {@code allow} or {@code block}. */
     public enum Expect { ALLOW, BLOCK }
@@ -37,7 +37,7 @@ public record PolicyTestCase(String user, String host, Protocol protocol, int po
             @JsonProperty("protocol") Protocol protocol,
             @JsonProperty(value = "port", required = true) int port,
             @JsonProperty(value = "expect", required = true) Expect expect,
-            @JsonProperty("posture") DevicePosture posture) {
+            @JsonProperty("posture") DevicePostureConfig posture) {
         this.user = Objects.requireNonNullElse(user, "");
         this.host = Objects.requireNonNullElse(host, "");
         this.protocol = protocol == null ? Protocol.TCP : protocol;
@@ -60,16 +60,18 @@ public record PolicyTestCase(String user, String host, Protocol protocol, int po
         if (expect == null) {
             context.fail("expect", "missing value: expected allow or block");
         }
+        if (posture != null) {
+            posture.validate(context.at("posture"));
+        }
     }
 
     /** Returns the decision the engine makes for this case. */
     public Decision decide(PolicyEngine engine) {
-        Principal principal = engine.principal(user, Set.of(), posture);
+        Principal principal = engine.principal(user, Set.of(),
+                posture == null ? null : posture.toDevicePosture());
         return engine.catalog().match(host, protocol, port)
                 .map(app -> engine.evaluate(principal, app))
-                .orElseGet(() -> new Decision(Decision.Verdict.DENY, null, "no app covers "
-                        + protocol.name().toLowerCase(Locale.ROOT) + " " + host + ":" + port,
-                        false));
+                .orElseGet(() -> Decision.noApp(protocol, host, port));
     }
 
     /** Returns whether the decision is the expected one. */
@@ -77,9 +79,19 @@ public record PolicyTestCase(String user, String host, Protocol protocol, int po
         return decision.allowed() == (expect == Expect.ALLOW);
     }
 
+    /**
+     * Returns the flow in one line, {@code alice@example.com tcp intranet:80}, with an IPv6
+     * host in brackets.
+     */
+    public String flow() {
+        String hostText = host.indexOf(':') >= 0 && !host.startsWith("[")
+                ? "[" + host + "]" : host;
+        return user + " " + protocol.name().toLowerCase(Locale.ROOT) + " " + hostText + ":"
+                + port;
+    }
+
     /** Returns the case in one line: {@code alice@example.com tcp intranet:80 -> allow}. */
     public String describe() {
-        return user + " " + protocol.name().toLowerCase(Locale.ROOT) + " " + host + ":" + port
-                + " -> " + expect.name().toLowerCase(Locale.ROOT);
+        return flow() + " -> " + expect.name().toLowerCase(Locale.ROOT);
     }
 }
