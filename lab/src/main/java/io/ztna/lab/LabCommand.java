@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/lab}: runs every tier of the data plane on loopback with demo apps. */
 @Command(name = "lab", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
         description = "Runs all four ztna daemons on loopback with demo apps.",
-        subcommands = {LabUp.class, LabStatus.class})
+        subcommands = {LabUp.class, LabStatus.class, LabDemo.class})
 public final class LabCommand implements Runnable {
 
     @CommandLine.Spec
