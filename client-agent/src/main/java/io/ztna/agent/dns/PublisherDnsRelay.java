@@ -26,6 +26,8 @@ final class PublisherDnsRelay {
 
     static final Duration MAX_CACHE_TTL = Duration.ofMinutes(5);
     static final int MAX_CACHE_ENTRIES = 4096;
+    /** How often the hint about one name and uncaptured address may be logged again. */
+    static final Duration HINT_INTERVAL = Duration.ofHours(1);
 
     private static final Logger log = LoggerFactory.getLogger(PublisherDnsRelay.class);
 
@@ -33,6 +35,7 @@ final class PublisherDnsRelay {
     private final UpstreamResolver upstream;
     private final AnswerCache cache;
     private final LogLimiter limiter;
+    private final LogLimiter hintLimiter;
 
     PublisherDnsRelay(PublisherDns publisherDns, UpstreamResolver upstream, Clock clock,
             LogLimiter limiter) {
@@ -40,6 +43,7 @@ final class PublisherDnsRelay {
         this.upstream = upstream;
         this.cache = new AnswerCache(clock, MAX_CACHE_TTL, MAX_CACHE_ENTRIES);
         this.limiter = limiter;
+        this.hintLimiter = new LogLimiter(HINT_INTERVAL, clock);
     }
 
     int cacheSize() {
@@ -89,7 +93,7 @@ final class PublisherDnsRelay {
             if (DnsPackets.rcode(response) == DnsResponseCode.NOERROR.intValue()) {
                 cache.put(name, query.type(), response);
             }
-            hintUncapturedAddresses(query, app, policy, response);
+            hintUncapturedAddresses(query, name, app, policy, response);
         } catch (IllegalArgumentException e) {
             logFailure(query, app, "unreadable answer: " + e.getMessage());
             return CompletableFuture.completedFuture(
@@ -113,11 +117,11 @@ final class PublisherDnsRelay {
     }
 
     /**
-     * Logs once per name and address when an A or AAAA answer holds an address that no steered
-     * app lists, because the agent will not capture flows to that address.
+     * Logs once per name, address and {@link #HINT_INTERVAL} when an A or AAAA answer holds an
+     * address that no steered app lists, because the agent will not capture flows to it.
      */
-    private void hintUncapturedAddresses(DnsQuery query, SteeredApp app, SteeringPolicy policy,
-            byte[] response) {
+    private void hintUncapturedAddresses(DnsQuery query, String name, SteeredApp app,
+            SteeringPolicy policy, byte[] response) {
         List<String> addresses = new ArrayList<>();
         DnsPackets.visitRecords(response, (section, type, ttlOffset, dataOffset, length) -> {
             boolean isAddress = type == DnsRecordType.A.intValue() && length == 4
@@ -131,7 +135,7 @@ final class PublisherDnsRelay {
             if (AppNames.isCapturedAddress(policy, address)) {
                 continue;
             }
-            long suppressed = limiter.acquire("uncaptured " + query.name() + " " + address);
+            long suppressed = hintLimiter.acquire(name + " " + address);
             if (suppressed >= 0) {
                 log.info("publisher DNS answer has an address no steered app lists, so flows "
                         + "to it are not captured: query={} app={} address={} hint=\"add the "
