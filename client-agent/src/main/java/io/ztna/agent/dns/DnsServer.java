@@ -44,7 +44,7 @@ public final class DnsServer implements AutoCloseable {
     static final Duration TOUCH_SAVE_INTERVAL = Duration.ofMinutes(1);
     static final Duration TCP_IDLE_TIMEOUT = Duration.ofSeconds(30);
     static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
-    /** The most mappings listed in {@link #status()}. */
+    /** Maximum number of mappings listed in {@link #status()}. */
     static final int STATUS_MAPPINGS = 100;
 
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);

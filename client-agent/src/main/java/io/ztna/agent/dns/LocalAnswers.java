@@ -19,7 +19,10 @@ import java.util.List;
  */
 final class LocalAnswers {
 
-    /** The UDP payload size announced in the OPT record of local answers (RFC 9715 advice). */
+    /**
+     * The UDP payload size in the OPT record of local answers: 1232 bytes plus the 40-byte IPv6
+     * and 8-byte UDP headers fit the 1280-byte minimum IPv6 MTU, so answers are not fragmented.
+     */
     static final int EDNS_PAYLOAD_SIZE = 1232;
 
     private LocalAnswers() {
@@ -48,7 +51,7 @@ final class LocalAnswers {
 
     /**
      * Returns {@code response} cut down to its header and the question with the TC bit set,
-     * which tells the client to ask again over TCP.
+     * so that the client repeats the query over TCP.
      */
     static byte[] truncated(DnsQuery query, byte[] response) {
         return build(query, DnsPackets.flags(response) | DnsPackets.FLAG_TC, List.of());

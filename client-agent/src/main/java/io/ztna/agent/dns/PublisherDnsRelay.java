@@ -62,12 +62,12 @@ final class PublisherDnsRelay {
         if (cached != null) {
             return CompletableFuture.completedFuture(DnsPackets.withId(cached, query.id()));
         }
-        String asked = query.name().endsWith(".")
+        String requestedName = query.name().endsWith(".")
                 ? query.name().substring(0, query.name().length() - 1) : query.name();
-        return publisherDns.resolve(asked, query.type())
+        return publisherDns.resolve(requestedName, query.type())
                 .thenCompose(answer -> relay(query, name, app, policy, answer))
                 .exceptionally(error -> {
-                    logFailure(query, app, error.toString());
+                    logFailure(query, app, UpstreamResolver.unwrap(error).toString());
                     return LocalAnswers.empty(query, DnsResponseCode.SERVFAIL.intValue());
                 });
     }
@@ -78,7 +78,8 @@ final class PublisherDnsRelay {
             log.debug("publisher DNS returned NXDOMAIN, asking upstream: query={} app={}",
                     query.describe(), app.name());
             return upstream.forward(query).exceptionally(error -> {
-                logFailure(query, app, "NXDOMAIN, then upstream: " + error.getMessage());
+                logFailure(query, app, "NXDOMAIN, then upstream: "
+                        + UpstreamResolver.unwrap(error).getMessage());
                 return LocalAnswers.empty(query, DnsResponseCode.SERVFAIL.intValue());
             });
         }
@@ -148,7 +149,7 @@ final class PublisherDnsRelay {
     private void logFailure(DnsQuery query, SteeredApp app, String reason) {
         long suppressed = limiter.acquire("publisher failure " + app.name());
         if (suppressed >= 0) {
-            log.warn("publisher DNS failed, answering SERVFAIL: query={} app={} reason=\"{}\" "
+            log.warn("publisher DNS failed, returning SERVFAIL: query={} app={} reason=\"{}\" "
                     + "suppressed={}", query.describe(), app.name(), reason, suppressed);
         }
     }

@@ -56,6 +56,7 @@ final class QueryResolver {
         if (query.dnsClass() != DnsQuery.CLASS_IN) {
             return forward(query);
         }
+
         if (query.type() == DnsRecordType.PTR.intValue()) {
             InetAddress address = DnsNames.reverseAddress(query.name());
             String host = address == null ? null : stubs.hostFor(address);
@@ -63,6 +64,7 @@ final class QueryResolver {
                 return done(LocalAnswers.pointer(query, host, stubTtlSeconds));
             }
         }
+
         String name = DnsNames.normalise(query.name());
         SteeringPolicy current = policy.get();
         SteeredApp app = name == null ? null : appNames.steeredApp(current, name);
@@ -72,16 +74,18 @@ final class QueryResolver {
         if (app.publisherDns()) {
             return publisher.resolve(query, name, app, current);
         }
+
         boolean isA = query.type() == DnsRecordType.A.intValue();
         boolean isAaaa = query.type() == DnsRecordType.AAAA.intValue();
         if (!isA && !(isAaaa && stubs.hasIpv6())) {
             return done(LocalAnswers.empty(query, DnsResponseCode.NOERROR.intValue()));
         }
+
         InetAddress address = stubs.addressFor(name, isAaaa);
         if (address == null) {
             long suppressed = limiter.acquire(isAaaa ? "pool full ipv6" : "pool full ipv4");
             if (suppressed >= 0) {
-                log.warn("stub address pool full, answering SERVFAIL: query={} app={} range={} "
+                log.warn("stub address pool full, returning SERVFAIL: query={} app={} range={} "
                         + "mappings={} suppressed={}", query.describe(), app.name(),
                         stubs.range(isAaaa), stubs.size(), suppressed);
             }
@@ -94,8 +98,9 @@ final class QueryResolver {
         return upstream.forward(query).exceptionally(error -> {
             long suppressed = limiter.acquire("upstream failure");
             if (suppressed >= 0) {
-                log.warn("upstream resolvers failed, answering SERVFAIL: query={} error=\"{}\" "
-                        + "suppressed={}", query.describe(), error.getMessage(), suppressed);
+                log.warn("upstream resolvers failed, returning SERVFAIL: query={} error=\"{}\" "
+                        + "suppressed={}", query.describe(),
+                        UpstreamResolver.unwrap(error).getMessage(), suppressed);
             }
             return LocalAnswers.empty(query, DnsResponseCode.SERVFAIL.intValue());
         });

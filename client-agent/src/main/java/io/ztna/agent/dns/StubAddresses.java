@@ -31,7 +31,7 @@ public final class StubAddresses implements StubAddressLookup {
     private Instant lastSave;
 
     /**
-     * Creates empty pools; {@link #load()} fills them from the file.
+     * Creates empty pools, which {@link #load()} fills from the file.
      *
      * @param ipv6Range the IPv6 range, or null for no IPv6 stub addresses
      * @param touchSaveInterval the minimum time between two saves that only record new
@@ -53,7 +53,7 @@ public final class StubAddresses implements StubAddressLookup {
     }
 
     /**
-     * Returns the stub address of an app name for A ({@code ipv6} false) or AAAA queries,
+     * Returns the stub address of an app name for A ({@code ipv6Address} false) or AAAA queries,
      * assigning one when the name has none.
      *
      * @param name a normalised name

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Stub addresses of one {@link StubRange}, each bound to one name. A name keeps its address
  * for as long as the mapping lives. A mapping is reclaimed only when the range has no free
- * address left and the mapping has not been used for the idle timeout; the least recently
- * used one goes first. Thread-safe.
+ * address left and the mapping has not been used for the idle timeout. The least recently
+ * used mapping goes first. Thread-safe.
  */
 final class StubPool {
 

@@ -68,7 +68,7 @@ final class TcpExchange {
             });
         });
         var timer = group.next().schedule(() -> result.completeExceptionally(
-                new TimeoutException("no answer over TCP within " + timeout.toMillis() + "ms")),
+                new TimeoutException("timed out over TCP after " + timeout.toMillis() + "ms")),
                 timeout.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((message, error) -> {
             timer.cancel(false);

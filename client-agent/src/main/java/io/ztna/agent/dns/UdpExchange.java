@@ -65,7 +65,7 @@ final class UdpExchange {
             });
         });
         var timer = group.next().schedule(() -> result.completeExceptionally(
-                new TimeoutException("no answer within " + timeout.toMillis() + "ms")),
+                new TimeoutException("timed out after " + timeout.toMillis() + "ms")),
                 timeout.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((message, error) -> {
             timer.cancel(false);

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class UpstreamResolver {
 
-    /** The most forwarded queries in flight; more fail at once rather than open sockets. */
+    /** Maximum forwarded queries in flight. Past it queries fail at once and open no socket. */
     static final int MAX_IN_FLIGHT = 512;
 
     private final EventLoopGroup group;
@@ -73,14 +73,18 @@ final class UpstreamResolver {
                         result.complete(DnsPackets.withId(answer, query.id()));
                         return;
                     }
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    failures.add(upstream + ": " + cause);
+                    failures.add(upstream + ": " + unwrap(error));
                     attempt(query, index + 1, failures, result);
                 });
     }
 
-    /** Returns a random id other than the client's, so the two can be told apart. */
+    /** Returns the cause that a {@link CompletionException} wraps, else the error itself. */
+    static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+    }
+
+    /** Returns a random id other than the client's, so the two are distinct. */
     private int freshId(int clientId) {
         int id = random.nextInt(0xFFFF);
         return id >= clientId ? id + 1 : id;

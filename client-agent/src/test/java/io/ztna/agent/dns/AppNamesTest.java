@@ -56,7 +56,8 @@ class AppNamesTest {
     void caseAndTrailingDotIgnored() {
         assertThat(appOf("INTRANET.Corp.Internal.")).isEqualTo("intranet");
         assertThat(appOf("Db.Apps.Corp.Internal.")).isEqualTo("wiki");
-        assertThat(DnsNames.normalise("INTRANET.Corp.Internal.")).isEqualTo("intranet.corp.internal");
+        assertThat(DnsNames.normalise("INTRANET.Corp.Internal."))
+                .isEqualTo("intranet.corp.internal");
     }
 
     @Test

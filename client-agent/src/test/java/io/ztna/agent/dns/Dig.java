@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class Dig {
 
-    /** dig gives up after one try of 2 s; the process gets this long before it is killed. */
+    /** dig gives up after one try of 2 s, and the process gets this long before a kill. */
     private static final long PROCESS_TIMEOUT_SECONDS = 15;
     private static final Pattern STATUS = Pattern.compile("status: ([A-Z]+)");
     private static final Pattern FLAGS = Pattern.compile(";; flags: ([a-z ]*);");

@@ -227,8 +227,8 @@ class DnsSectionTest {
                   stubrange: 100.64.0.0/10
                 """);
 
-        assertThat(message).startsWith(configFile + ":9:3: dns.stubrange: unknown field 'stubrange': "
-                + "expected one of idleTimeout, listen, stateFile, stubRange, stubRange6, ttl, "
-                + "upstreamTimeout, upstreams");
+        assertThat(message).startsWith(configFile + ":9:3: dns.stubrange: unknown field "
+                + "'stubrange': expected one of idleTimeout, listen, stateFile, stubRange, "
+                + "stubRange6, ttl, upstreamTimeout, upstreams");
     }
 }

@@ -85,13 +85,12 @@ class StubAddressesTest {
     @Test
     void loadDropsAddressesOutsideRanges() throws Exception {
         Path file = dir.resolve("dns-mappings.json");
-        Files.writeString(file, """
-                {"mappings":[
-                  {"name":"a.corp.internal","address":"100.64.0.4","lastUsed":"2026-01-05T09:00:00Z"},
-                  {"name":"b.corp.internal","address":"100.64.0.9","lastUsed":"2026-01-05T09:00:00Z"},
-                  {"name":"C.Corp.Internal.","address":"fd7a:ffff:ffff::2","lastUsed":"2026-01-05T09:00:00Z"}
-                ]}
-                """);
+        String used = "\"lastUsed\":\"2026-01-05T09:00:00Z\"";
+        Files.writeString(file, "{\"mappings\":["
+                + "{\"name\":\"a.corp.internal\",\"address\":\"100.64.0.4\"," + used + "},"
+                + "{\"name\":\"b.corp.internal\",\"address\":\"100.64.0.9\"," + used + "},"
+                + "{\"name\":\"C.Corp.Internal.\",\"address\":\"fd7a:ffff:ffff::2\"," + used + "}"
+                + "]}");
         StubAddresses stubs = stubs(file);
 
         stubs.load();
