@@ -12,10 +12,12 @@ import io.ztna.proto.policy.SteeringPolicy;
 import io.ztna.proto.testing.LeakCheck;
 import io.ztna.proto.testing.ManualClock;
 import io.ztna.proto.transport.Transports;
+import java.io.DataOutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -357,6 +359,29 @@ class DnsServerTest {
         assertThat(server.malformedCount()).isEqualTo(100);
         assertThat(after.data()).containsExactly("100.64.0.2");
         assertThat(server.status().get("malformedCount")).isEqualTo(100L);
+    }
+
+    @Test
+    void malformedTcpQueryClosesConnection() throws Exception {
+        DnsServer server = start();
+        byte[] withQrBit = DnsMessages.query(9, DnsPackets.FLAG_QR, 1, "intranet.corp.internal",
+                1);
+
+        int read;
+        try (Socket socket = new Socket()) {
+            socket.connect(server.localAddress(), 5000);
+            socket.setSoTimeout(5000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeShort(withQrBit.length);
+            out.write(withQrBit);
+            out.flush();
+            read = socket.getInputStream().read();
+        }
+        Dig.Result after = Dig.query(port(server), "intranet.corp.internal", "A", "+tcp");
+
+        assertThat(read).isEqualTo(-1);
+        assertThat(server.malformedCount()).isEqualTo(1);
+        assertThat(after.data()).containsExactly("100.64.0.1");
     }
 
     @Test
