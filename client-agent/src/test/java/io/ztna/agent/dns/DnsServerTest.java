@@ -399,7 +399,7 @@ class DnsServerTest {
                 new Dig.Answer("wiki.pub.internal.", 60, "A", "10.9.1.1"));
         assertThat(second.answers()).containsExactly(
                 new Dig.Answer("wiki.pub.internal.", 45, "A", "10.9.1.1"));
-        assertThat(publisher.asked).containsExactly("wiki.pub.internal/1");
+        assertThat(publisher.requests).containsExactly("wiki.pub.internal/1");
         assertThat(upstream.udpQueries()).isZero();
     }
 
@@ -417,7 +417,7 @@ class DnsServerTest {
             clock.advance(Duration.ofSeconds(61));
             Dig.query(port(server), "Ext.Pub.Internal", "A");
 
-            assertThat(publisher.asked).containsExactly("wiki.pub.internal/1",
+            assertThat(publisher.requests).containsExactly("wiki.pub.internal/1",
                     "ext.pub.internal/1", "Ext.Pub.Internal/1");
 
             assertThat(log.messages(Level.INFO)).containsExactly("publisher DNS answer has an "
@@ -438,7 +438,7 @@ class DnsServerTest {
 
         assertThat(result.status()).isEqualTo("NOERROR");
         assertThat(result.data()).containsExactly("192.0.2.20");
-        assertThat(publisher.asked).containsExactly("missing.pub.internal/1");
+        assertThat(publisher.requests).containsExactly("missing.pub.internal/1");
         assertThat(upstream.udpQueries()).isEqualTo(1);
     }
 
@@ -449,7 +449,7 @@ class DnsServerTest {
         Dig.Result result = Dig.query(port(server), "down.pub.internal", "TXT");
 
         assertThat(result.status()).isEqualTo("SERVFAIL");
-        assertThat(publisher.asked).containsExactly("down.pub.internal/16");
+        assertThat(publisher.requests).containsExactly("down.pub.internal/16");
         assertThat(upstream.udpQueries()).isZero();
     }
 
@@ -457,9 +457,9 @@ class DnsServerTest {
     void fullPoolServfailsUntilReclaim() throws Exception {
         DnsServer server = start("100.64.0.0/29", null, Duration.ofSeconds(1),
                 upstream.address());
-        List<String> given = new ArrayList<>();
+        List<String> assigned = new ArrayList<>();
         for (int i = 1; i <= 6; i++) {
-            given.addAll(Dig.query(port(server), "app" + i + ".apps.corp.internal", "A").data());
+            assigned.addAll(Dig.query(port(server), "app" + i + ".apps.corp.internal", "A").data());
         }
 
         Dig.Result full = Dig.query(port(server), "app7.apps.corp.internal", "A");
@@ -467,7 +467,7 @@ class DnsServerTest {
         clock.advance(IDLE);
         Dig.Result reclaimed = Dig.query(port(server), "app7.apps.corp.internal", "A");
 
-        assertThat(given).containsExactly("100.64.0.1", "100.64.0.2", "100.64.0.3",
+        assertThat(assigned).containsExactly("100.64.0.1", "100.64.0.2", "100.64.0.3",
                 "100.64.0.4", "100.64.0.5", "100.64.0.6");
         assertThat(full.status()).isEqualTo("SERVFAIL");
         assertThat(existing.data()).containsExactly("100.64.0.2");
@@ -525,11 +525,11 @@ class DnsServerTest {
     private static final class FakePublisherDns implements PublisherDns {
 
         final Map<String, DnsAnswerMessage> answers = new ConcurrentHashMap<>();
-        final List<String> asked = new CopyOnWriteArrayList<>();
+        final List<String> requests = new CopyOnWriteArrayList<>();
 
         @Override
         public CompletableFuture<DnsAnswerMessage> resolve(String name, int qtype) {
-            asked.add(name + "/" + qtype);
+            requests.add(name + "/" + qtype);
             return CompletableFuture.completedFuture(answers.getOrDefault(
                     name.toLowerCase(Locale.ROOT),
                     new DnsAnswerMessage("q1", 2, null, "no publisher connected")));

@@ -54,12 +54,12 @@ class StubPoolTest {
     void poolHandsOutUsableAddressesInOrder() throws Exception {
         StubPool pool = pool("100.64.0.0/29");
 
-        List<InetAddress> given = new ArrayList<>();
+        List<InetAddress> assigned = new ArrayList<>();
         for (int i = 1; i <= 6; i++) {
-            given.add(pool.addressFor("app" + i + ".corp.internal"));
+            assigned.add(pool.addressFor("app" + i + ".corp.internal"));
         }
 
-        assertThat(given).containsExactly(ip("100.64.0.1"), ip("100.64.0.2"),
+        assertThat(assigned).containsExactly(ip("100.64.0.1"), ip("100.64.0.2"),
                 ip("100.64.0.3"), ip("100.64.0.4"), ip("100.64.0.5"), ip("100.64.0.6"));
     }
 
