@@ -6,6 +6,9 @@ import io.netty.util.concurrent.Future;
 import io.ztna.agent.capture.FlowOpener;
 import io.ztna.agent.capture.PortForward;
 import io.ztna.agent.capture.SocksServer;
+import io.ztna.agent.capture.StubAddressLookup;
+import io.ztna.agent.dns.DnsServer;
+import io.ztna.agent.dns.PublisherDns;
 import io.ztna.agent.posture.DeviceKey;
 import io.ztna.agent.posture.PostureCollector;
 import io.ztna.agent.posture.PostureReporter;
@@ -14,6 +17,7 @@ import io.ztna.agent.steering.SteeringState;
 import io.ztna.proto.admin.AdminServer;
 import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.ControlMessage;
+import io.ztna.proto.control.DnsAnswerMessage;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ztna.agent.steering.Notice;
 import io.ztna.agent.dns.PublisherDns;
@@ -37,10 +41,12 @@ import io.ztna.proto.tls.TlsContexts;
 import io.ztna.proto.transport.Transports;
 import io.ztna.proto.tunnel.TunnelDialer;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -54,6 +60,10 @@ import org.slf4j.LoggerFactory;
 public final class ClientAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClientAgent.class);
+    // TODO: replace with publisher DNS through the tunnel once that is wired in.
+    private static final PublisherDns NO_PUBLISHER_DNS = (name, qtype) ->
+            CompletableFuture.completedFuture(new DnsAnswerMessage(null, 2, null,
+                    "publisher DNS is not available in this agent"));
 
     private final ClientAgentConfig config;
     private final EventLoopGroup group;
@@ -65,6 +75,7 @@ public final class ClientAgent implements AutoCloseable {
     private SocksServer socks;
     private AdminServer admin;
     private PostureReporter posture;
+    private volatile DnsServer dns;
 
     public ClientAgent(ClientAgentConfig config) {
         this.config = config;
@@ -86,6 +97,11 @@ public final class ClientAgent implements AutoCloseable {
                 posture::tunnelReady);
         dialer.start();
         FlowOpener opener = this::open;
+        if (config.dns() != null) {
+            dns = new DnsServer(group, config.dns(), steering::policy, NO_PUBLISHER_DNS,
+                    Clock.systemUTC()).start();
+            listeners.add(dns);
+        }
         if (config.socks() != null) {
             socks = new SocksServer(group, config.socks(), opener, steering).start();
             listeners.add(socks);
@@ -131,6 +147,23 @@ public final class ClientAgent implements AutoCloseable {
         return socks == null ? null : socks.localAddress();
     }
 
+    /** Returns the DNS server's address, or null when none is configured. */
+    public InetSocketAddress dnsAddress() {
+        DnsServer server = dns;
+        return server == null ? null : server.localAddress();
+    }
+
+    /**
+     * Returns the lookup from stub address to app name. It finds nothing while no DNS server
+     * is configured or before it started.
+     */
+    public StubAddressLookup stubLookup() {
+        return address -> {
+            DnsServer server = dns;
+            return server == null ? null : server.stubLookup().hostFor(address);
+        };
+    }
+
     /** Returns the admin endpoint's address, or null when none is configured. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.localAddress();
@@ -161,6 +194,7 @@ public final class ClientAgent implements AutoCloseable {
         status.put("posture", posture.lastSent());
         status.put("lastReauth",
                 posture.lastReauth() == null ? null : posture.lastReauth().toString());
+        status.put("dns", dns == null ? null : dns.status());
         return status;
     }
 
