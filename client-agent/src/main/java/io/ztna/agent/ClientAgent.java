@@ -60,10 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class ClientAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClientAgent.class);
-    // TODO: replace with publisher DNS through the tunnel once that is wired in.
-    private static final PublisherDns NO_PUBLISHER_DNS = (name, qtype) ->
-            CompletableFuture.completedFuture(new DnsAnswerMessage(null, 2, null,
-                    "publisher DNS is not available in this agent"));
 
     private final ClientAgentConfig config;
     private final EventLoopGroup group;
@@ -98,7 +94,7 @@ public final class ClientAgent implements AutoCloseable {
         dialer.start();
         FlowOpener opener = this::open;
         if (config.dns() != null) {
-            dns = new DnsServer(group, config.dns(), steering::policy, NO_PUBLISHER_DNS,
+            dns = new DnsServer(group, config.dns(), steering::policy, publisherDns,
                     Clock.systemUTC()).start();
             listeners.add(dns);
         }
