@@ -31,14 +31,17 @@ import java.util.Locale;
  * @param uncoveredDirect whether destinations the steering policy does not cover are connected
  *     directly (true) or rejected
  * @param steeringPolicyPullInterval how often the agent asks for its steering policy
+ * @param gatewayReevaluation how often the agent measures the connect time to each gateway
  * @param posture posture collection and reporting, with check files resolved
  */
 public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddress admin,
         TlsConfig tls, TunnelSection tunnel, ReconnectSection reconnect, InetSocketAddress socks,
         List<PortForwardSpec> forwards, boolean uncoveredDirect, int threads,
-        Duration steeringPolicyPullInterval, PostureSection posture) {
+        Duration steeringPolicyPullInterval, PostureSection posture,
+        Duration gatewayReevaluation) {
 
     static final Duration DEFAULT_PULL_INTERVAL = Duration.ofMinutes(15);
+    static final Duration DEFAULT_GATEWAY_REEVALUATION = Duration.ofSeconds(60);
 
     /** One port forward: connections to {@code listen} reach {@code to} through the tunnel. */
     public record PortForwardSpec(InetSocketAddress listen, HostAndPort to) {
@@ -65,7 +68,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
     record File(List<HostAndPort> gateways, HostAndPort admin, TlsSection tls,
             TunnelSection tunnel, ReconnectSection reconnect, HostAndPort socks,
             List<ForwardEntry> forwards, String uncovered, Integer threads,
-            Duration steeringPolicyPullInterval, PostureSection posture) implements Validatable {
+            Duration steeringPolicyPullInterval, PostureSection posture,
+            Duration gatewayReevaluation) implements Validatable {
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
@@ -78,7 +82,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 @JsonProperty("uncovered") String uncovered,
                 @JsonProperty("threads") Integer threads,
                 @JsonProperty("steeringPolicyPullInterval") Duration steeringPolicyPullInterval,
-                @JsonProperty("posture") PostureSection posture) {
+                @JsonProperty("posture") PostureSection posture,
+                @JsonProperty("gatewayReevaluation") Duration gatewayReevaluation) {
             if (gateways.isEmpty()) {
                 throw new IllegalArgumentException(
                         "gateways: empty (expected: at least one client gateway host:port)");
@@ -106,6 +111,14 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
             this.steeringPolicyPullInterval = steeringPolicyPullInterval == null
                     ? DEFAULT_PULL_INTERVAL : steeringPolicyPullInterval;
             this.posture = posture == null ? PostureSection.DEFAULTS : posture;
+            if (gatewayReevaluation != null
+                    && gatewayReevaluation.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("gatewayReevaluation: "
+                        + gatewayReevaluation.toMillis() + "ms is too short (expected: at least "
+                        + "1s, such as 60s)");
+            }
+            this.gatewayReevaluation = gatewayReevaluation == null
+                    ? DEFAULT_GATEWAY_REEVALUATION : gatewayReevaluation;
         }
 
         @Override
@@ -130,6 +143,7 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 tls, file.tunnel(), file.reconnect(),
                 file.socks() == null ? null : file.socks().toSocketAddress(), forwards,
                 file.uncovered().equals("direct"), file.threads(),
-                file.steeringPolicyPullInterval(), file.posture().resolve(baseDir));
+                file.steeringPolicyPullInterval(), file.posture().resolve(baseDir),
+                file.gatewayReevaluation());
     }
 }
