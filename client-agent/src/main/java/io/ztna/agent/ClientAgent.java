@@ -9,6 +9,7 @@ import io.ztna.agent.capture.SocksServer;
 import io.ztna.agent.capture.StubAddressLookup;
 import io.ztna.agent.dns.DnsServer;
 import io.ztna.agent.dns.PublisherDns;
+import io.ztna.agent.gateway.FailoverDialer;
 import io.ztna.agent.posture.DeviceKey;
 import io.ztna.agent.posture.PostureCollector;
 import io.ztna.agent.posture.PostureReporter;
@@ -39,7 +40,6 @@ import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsContexts;
 import io.ztna.proto.transport.Transports;
-import io.ztna.proto.tunnel.TunnelDialer;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -53,7 +53,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client agent: keeps one tunnel to the client gateway, applies the steering policy the
+ * The client agent: keeps one tunnel to the closest reachable client gateway, applies the steering policy the
  * gateway sends, captures flows through its SOCKS5 server and port forwards, and reports the
  * device's posture.
  */
@@ -67,7 +67,7 @@ public final class ClientAgent implements AutoCloseable {
     private final TunnelPublisherDns publisherDns;
     private volatile String lastDisconnect;
     private final List<AutoCloseable> listeners = new ArrayList<>();
-    private volatile TunnelDialer dialer;
+    private volatile FailoverDialer dialer;
     private SocksServer socks;
     private AdminServer admin;
     private PostureReporter posture;
@@ -83,14 +83,12 @@ public final class ClientAgent implements AutoCloseable {
 
     public ClientAgent start() throws IOException, InterruptedException {
         SslContext ssl = TlsContexts.client(config.tls(), PeerRole.CLIENT_GATEWAY);
-        // TODO: fail over to the next configured client gateway when the first is unreachable.
-        InetSocketAddress gateway = config.gateways().get(0);
         posture = new PostureReporter(config.posture(),
                 new PostureCollector(PostureSources.system(), config.posture().checks()),
                 DeviceKey.load(config.tls().privateKeyFile())).start();
-        dialer = new TunnelDialer(group, gateway, ssl, config.tunnel().toOptions(),
+        dialer = new FailoverDialer(group, config.gateways(), ssl, config.tunnel().toOptions(),
                 (peer, channel) -> new GatewayListener(), config.reconnect().newBackoff(),
-                posture::tunnelReady);
+                config.gatewayReevaluation(), posture::tunnelReady);
         dialer.start();
         FlowOpener opener = this::open;
         if (config.dns() != null) {
@@ -109,8 +107,8 @@ public final class ClientAgent implements AutoCloseable {
         if (config.admin() != null) {
             admin = new AdminServer(config.admin(), this::isReady, this::status).start(group);
         }
-        log.info("client agent started: gateway={} socks={} forwards={} transport={} tls={}",
-                gateway, config.socks(), config.forwards().size(), Transports.name(),
+        log.info("client agent started: gateways={} socks={} forwards={} transport={} tls={}",
+                config.gateways(), config.socks(), config.forwards().size(), Transports.name(),
                 TlsContexts.provider());
         return this;
     }
@@ -119,7 +117,7 @@ public final class ClientAgent implements AutoCloseable {
         Tunnel tunnel = dialer.current();
         if (tunnel == null) {
             return group.next().newFailedFuture(new FlowOpenException(OpenResult.GOING_AWAY,
-                    "no tunnel to the client gateway " + dialer.target()));
+                    "no tunnel to any client gateway of " + dialer.gateways()));
         }
         return tunnel.open(flow);
     }
@@ -170,7 +168,9 @@ public final class ClientAgent implements AutoCloseable {
         Map<String, Object> status = new LinkedHashMap<>();
         Tunnel tunnel = dialer.current();
         status.put("role", "client-agent");
-        status.put("gateway", dialer.target().toString());
+        InetSocketAddress gateway = dialer.currentGateway();
+        status.put("gateway", gateway == null ? null : gateway.toString());
+        status.put("gateways", dialer.status());
         status.put("tunnel", tunnel == null ? "down" : "up");
         status.put("peer", tunnel == null ? null : tunnel.peer());
         status.put("streams", tunnel == null ? 0 : tunnel.streamCount());

@@ -32,15 +32,18 @@ import java.util.Locale;
  * @param uncoveredDirect whether destinations the steering policy does not cover are connected
  *     directly (true) or rejected
  * @param steeringPolicyPullInterval how often the agent asks for its steering policy
+ * @param gatewayReevaluation how often the agent measures the connect time to each gateway
  * @param posture posture collection and reporting, with check files resolved
  * @param dns the DNS server's settings with the state file resolved, or null for no server
  */
 public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddress admin,
         TlsConfig tls, TunnelSection tunnel, ReconnectSection reconnect, InetSocketAddress socks,
         List<PortForwardSpec> forwards, boolean uncoveredDirect, int threads,
-        Duration steeringPolicyPullInterval, PostureSection posture, DnsSection dns) {
+        Duration steeringPolicyPullInterval, PostureSection posture, DnsSection dns,
+        Duration gatewayReevaluation) {
 
     static final Duration DEFAULT_PULL_INTERVAL = Duration.ofMinutes(15);
+    static final Duration DEFAULT_GATEWAY_REEVALUATION = Duration.ofSeconds(60);
 
     /** One port forward: connections to {@code listen} reach {@code to} through the tunnel. */
     public record PortForwardSpec(InetSocketAddress listen, HostAndPort to) {
@@ -67,8 +70,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
     record File(List<HostAndPort> gateways, HostAndPort admin, TlsSection tls,
             TunnelSection tunnel, ReconnectSection reconnect, HostAndPort socks,
             List<ForwardEntry> forwards, String uncovered, Integer threads,
-            Duration steeringPolicyPullInterval, PostureSection posture, DnsSection dns)
-            implements Validatable {
+            Duration steeringPolicyPullInterval, PostureSection posture, DnsSection dns,
+            Duration gatewayReevaluation) implements Validatable {
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
@@ -82,7 +85,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 @JsonProperty("threads") Integer threads,
                 @JsonProperty("steeringPolicyPullInterval") Duration steeringPolicyPullInterval,
                 @JsonProperty("posture") PostureSection posture,
-                @JsonProperty("dns") DnsSection dns) {
+                @JsonProperty("dns") DnsSection dns,
+                @JsonProperty("gatewayReevaluation") Duration gatewayReevaluation) {
             if (gateways.isEmpty()) {
                 throw new IllegalArgumentException(
                         "gateways: empty (expected: at least one client gateway host:port)");
@@ -111,6 +115,14 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                     ? DEFAULT_PULL_INTERVAL : steeringPolicyPullInterval;
             this.posture = posture == null ? PostureSection.DEFAULTS : posture;
             this.dns = dns;
+            if (gatewayReevaluation != null
+                    && gatewayReevaluation.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("gatewayReevaluation: "
+                        + gatewayReevaluation.toMillis() + "ms is too short (expected: at least "
+                        + "1s, such as 60s)");
+            }
+            this.gatewayReevaluation = gatewayReevaluation == null
+                    ? DEFAULT_GATEWAY_REEVALUATION : gatewayReevaluation;
         }
 
         @Override
@@ -139,6 +151,7 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 file.socks() == null ? null : file.socks().toSocketAddress(), forwards,
                 file.uncovered().equals("direct"), file.threads(),
                 file.steeringPolicyPullInterval(), file.posture().resolve(baseDir),
-                file.dns() == null ? null : file.dns().resolve(baseDir));
+                file.dns() == null ? null : file.dns().resolve(baseDir),
+                file.gatewayReevaluation());
     }
 }
