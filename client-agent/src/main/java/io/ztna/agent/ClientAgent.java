@@ -3,9 +3,13 @@ package io.ztna.agent;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
+import io.ztna.agent.capture.CaptureSection;
 import io.ztna.agent.capture.FlowOpener;
+import io.ztna.agent.capture.HttpConnectServer;
 import io.ztna.agent.capture.PortForward;
 import io.ztna.agent.capture.SocksServer;
+import io.ztna.agent.capture.StubAddressLookup;
+import io.ztna.agent.capture.TransparentCapture;
 import io.ztna.agent.posture.DeviceKey;
 import io.ztna.agent.posture.PostureCollector;
 import io.ztna.agent.posture.PostureReporter;
@@ -59,11 +63,21 @@ public final class ClientAgent implements AutoCloseable {
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private TunnelDialer dialer;
     private SocksServer socks;
+    private HttpConnectServer httpProxy;
+    private final StubAddressLookup stubs;
+    private TransparentCapture capture;
     private AdminServer admin;
     private PostureReporter posture;
 
+    /** Creates an agent whose transparent capture knows no stub address. */
     public ClientAgent(ClientAgentConfig config) {
+        this(config, address -> null);
+    }
+
+    /** @param stubs maps the stub addresses of the agent's DNS server back to app names */
+    public ClientAgent(ClientAgentConfig config, StubAddressLookup stubs) {
         this.config = config;
+        this.stubs = stubs;
         this.group = Transports.newGroup(config.threads());
         this.steering = new SteeringState(config.uncoveredDirect());
     }
@@ -78,11 +92,18 @@ public final class ClientAgent implements AutoCloseable {
         dialer = new TunnelDialer(group, gateway, ssl, config.tunnel().toOptions(),
                 (peer, channel) -> new GatewayListener(), config.reconnect().newBackoff(),
                 posture::tunnelReady);
-        dialer.start();
         FlowOpener opener = this::open;
+        if (config.capture().parsedMode() != CaptureSection.Mode.OFF) {
+            startCapture(opener);
+        }
+        dialer.start();
         if (config.socks() != null) {
             socks = new SocksServer(group, config.socks(), opener, steering).start();
             listeners.add(socks);
+        }
+        if (config.httpProxy() != null) {
+            httpProxy = new HttpConnectServer(group, config.httpProxy(), opener, steering).start();
+            listeners.add(httpProxy);
         }
         for (ClientAgentConfig.PortForwardSpec forward : config.forwards()) {
             listeners.add(new PortForward(group, forward.listen(), forward.to().host(),
@@ -91,10 +112,24 @@ public final class ClientAgent implements AutoCloseable {
         if (config.admin() != null) {
             admin = new AdminServer(config.admin(), this::isReady, this::status).start(group);
         }
-        log.info("client agent started: gateway={} socks={} forwards={} transport={} tls={}",
-                gateway, config.socks(), config.forwards().size(), Transports.name(),
-                TlsContexts.provider());
+        log.info("client agent started: gateway={} socks={} httpProxy={} capture={} forwards={} "
+                + "transport={} tls={}", gateway, config.socks(), config.httpProxy(),
+                capture != null && capture.running() ? config.capture().mode() : "off",
+                config.forwards().size(), Transports.name(), TlsContexts.provider());
         return this;
+    }
+
+    /**
+     * Starts transparent capture before the tunnel dials, so the tunnel's socket carries the
+     * mark that the capture rules let pass.
+     */
+    private void startCapture(FlowOpener opener) throws IOException, InterruptedException {
+        capture = new TransparentCapture(group, config.capture(), stubs, steering, opener);
+        if (capture.start(steering.policy())) {
+            dialer.socketMark(capture.socketMark());
+            steering.addListener(capture::policyChanged);
+            listeners.add(capture);
+        }
     }
 
     private Future<Stream> open(FlowMetadata flow) {
@@ -120,6 +155,11 @@ public final class ClientAgent implements AutoCloseable {
         return socks == null ? null : socks.localAddress();
     }
 
+    /** Returns the HTTP CONNECT proxy's address, or null when none is configured. */
+    public InetSocketAddress httpProxyAddress() {
+        return httpProxy == null ? null : httpProxy.localAddress();
+    }
+
     /** Returns the admin endpoint's address, or null when none is configured. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.localAddress();
@@ -137,6 +177,8 @@ public final class ClientAgent implements AutoCloseable {
         status.put("steeringPolicyVersion",
                 steering.policy() == null ? null : steering.policy().version());
         status.put("socks", socks == null ? null : socks.localAddress().toString());
+        status.put("httpProxy", httpProxy == null ? null : httpProxy.localAddress().toString());
+        status.put("capture", capture == null ? Map.of("mode", "off") : capture.status());
         status.put("lastDisconnect", lastDisconnect);
         status.put("notices", steering.notices().recent());
         status.put("posture", posture.lastSent());

@@ -2,6 +2,7 @@ package io.ztna.agent;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ztna.agent.capture.CaptureSection;
 import io.ztna.agent.posture.PostureSection;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
@@ -32,11 +33,14 @@ import java.util.Locale;
  *     directly (true) or rejected
  * @param steeringPolicyPullInterval how often the agent asks for its steering policy
  * @param posture posture collection and reporting, with check files resolved
+ * @param httpProxy HTTP CONNECT proxy listener address, or null for none
+ * @param capture transparent capture settings; mode {@code off} unless configured
  */
 public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddress admin,
         TlsConfig tls, TunnelSection tunnel, ReconnectSection reconnect, InetSocketAddress socks,
         List<PortForwardSpec> forwards, boolean uncoveredDirect, int threads,
-        Duration steeringPolicyPullInterval, PostureSection posture) {
+        Duration steeringPolicyPullInterval, PostureSection posture,
+        InetSocketAddress httpProxy, CaptureSection capture) {
 
     static final Duration DEFAULT_PULL_INTERVAL = Duration.ofMinutes(15);
 
@@ -65,7 +69,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
     record File(List<HostAndPort> gateways, HostAndPort admin, TlsSection tls,
             TunnelSection tunnel, ReconnectSection reconnect, HostAndPort socks,
             List<ForwardEntry> forwards, String uncovered, Integer threads,
-            Duration steeringPolicyPullInterval, PostureSection posture) implements Validatable {
+            Duration steeringPolicyPullInterval, PostureSection posture, HostAndPort httpProxy,
+            CaptureSection capture) implements Validatable {
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
@@ -78,7 +83,9 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 @JsonProperty("uncovered") String uncovered,
                 @JsonProperty("threads") Integer threads,
                 @JsonProperty("steeringPolicyPullInterval") Duration steeringPolicyPullInterval,
-                @JsonProperty("posture") PostureSection posture) {
+                @JsonProperty("posture") PostureSection posture,
+                @JsonProperty("httpProxy") @PortZeroAllowed HostAndPort httpProxy,
+                @JsonProperty("capture") CaptureSection capture) {
             if (gateways.isEmpty()) {
                 throw new IllegalArgumentException(
                         "gateways: empty (expected: at least one client gateway host:port)");
@@ -106,11 +113,14 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
             this.steeringPolicyPullInterval = steeringPolicyPullInterval == null
                     ? DEFAULT_PULL_INTERVAL : steeringPolicyPullInterval;
             this.posture = posture == null ? PostureSection.DEFAULTS : posture;
+            this.httpProxy = httpProxy;
+            this.capture = capture == null ? CaptureSection.DEFAULTS : capture;
         }
 
         @Override
         public void validate(ValidationContext context) throws ConfigException {
             posture.validate(context.at("posture"));
+            capture.validate(context.at("capture"));
         }
     }
 
@@ -130,6 +140,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 tls, file.tunnel(), file.reconnect(),
                 file.socks() == null ? null : file.socks().toSocketAddress(), forwards,
                 file.uncovered().equals("direct"), file.threads(),
-                file.steeringPolicyPullInterval(), file.posture().resolve(baseDir));
+                file.steeringPolicyPullInterval(), file.posture().resolve(baseDir),
+                file.httpProxy() == null ? null : file.httpProxy().toSocketAddress(),
+                file.capture());
     }
 }
