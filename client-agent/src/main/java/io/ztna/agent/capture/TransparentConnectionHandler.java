@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.policy.HostPattern;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.slf4j.Logger;
@@ -77,13 +78,13 @@ final class TransparentConnectionHandler extends ChannelInboundHandlerAdapter {
             reset(client);
             return;
         }
-        String address = NetUtil.toAddressString(original.getAddress());
-        boolean stub = stubRanges.stream().anyMatch(range -> range.matches(address));
-        String host = stub ? stubs.hostFor(original.getAddress()) : address;
+        boolean stub = isStub(original.getAddress(), stubRanges);
+        String host = flowHost(original.getAddress(), stubRanges, stubs);
         if (host == null) {
-            log.info("{} captured connection reset: client={} destination={} reason=\"stub "
+            log.info("{} captured connection reset: client={} destination={}:{} reason=\"stub "
                     + "address not assigned to any app name\"", id(client),
-                    client.remoteAddress(), address + ":" + original.getPort());
+                    client.remoteAddress(), NetUtil.toAddressString(original.getAddress()),
+                    original.getPort());
             reset(client);
             return;
         }
@@ -161,6 +162,22 @@ final class TransparentConnectionHandler extends ChannelInboundHandlerAdapter {
         log.debug("{} captured connection failed: client={} error={}", id(ctx.channel()),
                 ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
+    }
+
+    /**
+     * Returns the host a captured flow travels as: the app name a stub address was handed out
+     * for, or null for a stub address that the lookup does not know, and for any other
+     * destination its address in text form, such as {@code 10.20.1.5} or {@code fd00::5}.
+     */
+    static String flowHost(InetAddress original, List<HostPattern> stubRanges,
+            StubAddressLookup stubs) {
+        return isStub(original, stubRanges) ? stubs.hostFor(original)
+                : NetUtil.toAddressString(original);
+    }
+
+    private static boolean isStub(InetAddress address, List<HostPattern> stubRanges) {
+        String text = NetUtil.toAddressString(address);
+        return stubRanges.stream().anyMatch(range -> range.matches(text));
     }
 
     /** Closes with SO_LINGER 0, so the client sees a TCP reset at once. */
