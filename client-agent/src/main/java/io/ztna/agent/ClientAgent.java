@@ -69,7 +69,7 @@ public final class ClientAgent implements AutoCloseable {
     private AdminServer admin;
     private PostureReporter posture;
 
-    /** Creates an agent whose transparent capture knows no stub address. */
+    /** Creates an agent whose transparent capture maps no address to an app name. */
     public ClientAgent(ClientAgentConfig config) {
         this(config, address -> null);
     }

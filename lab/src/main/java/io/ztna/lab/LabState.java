@@ -50,7 +50,7 @@ final class LabState {
 
     /**
      * Sets the address the client gateway listens on and the agent dials, 127.0.0.1 unless
-     * set; a test that runs the agent in a network namespace sets its veth peer's address.
+     * set. A test that runs the agent in a network namespace sets its veth peer's address.
      */
     LabState clientGatewayHost(String host) {
         this.clientGatewayHost = host;

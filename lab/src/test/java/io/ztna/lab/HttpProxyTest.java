@@ -20,13 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent's HTTP CONNECT proxy used by real curl, with all four tiers in this JVM. curl's
  * {@code --proxytunnel} sends CONNECT even for plain-HTTP URLs, so the demo page travels
- * through the tunnel. {@code %{http_connect}} prints the proxy's status; curl exits with 56
- * when the proxy answers CONNECT with an error.
+ * through the tunnel. {@code %{http_connect}} prints the proxy's status, and curl exits with
+ * 56 when the proxy responds to CONNECT with an error.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HttpProxyTest {
 
-    /** curl's exit code when the proxy answers CONNECT with another status than 2xx. */
+    /** curl's exit code when the proxy responds to CONNECT with another status than 2xx. */
     private static final int CURL_CONNECT_REFUSED_BY_PROXY = 56;
 
     @TempDir

@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One captured client connection on its way to its destination, for every capture mode that
- * decodes a destination first: SOCKS5, HTTP CONNECT and transparent capture. It asks
- * {@link Steering} where the destination goes, opens it through the tunnel or connects it
- * directly, and starts the relay only once the far end connected. The capture mode tells the
- * client the outcome through its {@link Replies}.
+ * decodes a destination first: SOCKS5, HTTP CONNECT and transparent capture. It gets the
+ * route from {@link Steering}, opens the flow through the tunnel or connects it directly, and
+ * starts the relay only once the far end connected. The capture mode reports the outcome to
+ * the client through its {@link Replies}.
  *
  * <p>Confined to the client's event loop. The client socket has AUTO_READ off; while the far
  * end connects, the mode's handler feeds what the client sends into the
@@ -28,12 +28,12 @@ final class CapturedFlow {
 
     private static final Logger log = LoggerFactory.getLogger(CapturedFlow.class);
 
-    /** How one capture mode tells its client the outcome. All run on the client's loop. */
+    /** The replies of one capture mode to its client. All run on the client's event loop. */
     interface Replies {
 
         /**
-         * Sends the reply that tells the client the destination connected. The relay starts
-         * once the returned write succeeded; when it fails, the flow is dropped.
+         * Sends the reply that reports to the client that the destination connected. The relay
+         * starts once the returned write succeeded. When the write fails, the flow is dropped.
          */
         ChannelFuture connected();
 
@@ -45,7 +45,7 @@ final class CapturedFlow {
 
         /**
          * Removes the mode's handlers from the pipeline, after {@link #connected()} was
-         * written. Bytes a decoder still holds go to the early input as it leaves.
+         * written. Bytes still buffered in a decoder go to the early input as it leaves.
          */
         void detach();
     }

@@ -41,7 +41,7 @@ final class DirectConnector {
      * Starts connecting to {@code host:port}; the future fails after {@code timeoutMillis}.
      *
      * @param socketMark SO_MARK of the socket, so that the capture rules let it pass, or 0 for
-     *     none; a mark needs the epoll transport and CAP_NET_ADMIN
+     *     none. A mark needs the epoll transport and CAP_NET_ADMIN.
      */
     static ChannelFuture connect(EventLoop loop, String host, int port, int timeoutMillis,
             int socketMark) {

@@ -11,8 +11,8 @@ import java.util.ArrayDeque;
 /**
  * Bytes and EOF that a captured client sent before its flow was open, kept in order so that
  * they reach the destination first. A protocol handler feeds it from the moment the client's
- * request is decoded. Whoever takes the kept buffers over owns them; {@link #release()} frees
- * what is left. Confined to the client's event loop.
+ * request is decoded. The caller that takes the kept buffers over owns them, and
+ * {@link #release()} frees the rest. Confined to the client's event loop.
  */
 final class EarlyClientInput {
 

@@ -61,7 +61,7 @@ final class HttpConnectHandler extends ChannelInboundHandlerAdapter {
     private final CaptureTimeouts timeouts;
     private final EarlyClientInput early = new EarlyClientInput();
     private ScheduledFuture<?> handshakeTimeout;
-    /** Set once a request was answered or accepted; later input is early data or discarded. */
+    /** Set once a request got a response or started a flow. Later input is early data or dropped. */
     private boolean requested;
     private CapturedFlow flowInProgress;
 
@@ -138,6 +138,7 @@ final class HttpConnectHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, status, "malformed request: " + cause.getMessage());
             return;
         }
+
         if (!HttpMethod.CONNECT.equals(request.method())) {
             FullHttpResponse response = response(HttpResponseStatus.METHOD_NOT_ALLOWED,
                     "this proxy supports only CONNECT");
@@ -153,6 +154,7 @@ final class HttpConnectHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, HttpResponseStatus.BAD_REQUEST, "a CONNECT request has no content");
             return;
         }
+
         FlowMetadata flow;
         try {
             ConnectTarget target = ConnectTarget.parse(request.uri());
@@ -161,6 +163,7 @@ final class HttpConnectHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return;
         }
+
         ctx.channel().config().setAutoRead(false);
         flowInProgress = new CapturedFlow(ctx.channel(), MODE, flow, early, replies(ctx, flow));
         // Bytes the decoder still holds, pipelined after the request, reach channelRead as the
@@ -202,7 +205,7 @@ final class HttpConnectHandler extends ChannelInboundHandlerAdapter {
         };
     }
 
-    /** Logs a request this proxy cannot serve, answers it and closes. */
+    /** Logs a request this proxy cannot serve, responds with {@code status} and closes. */
     private void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String reason) {
         log.info("{} HTTP CONNECT request rejected: client={} status={} error=\"{}\"", id(ctx),
                 ctx.channel().remoteAddress(), status.code(), reason);

@@ -4,7 +4,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.ztna.proto.frame.OpenResult;
 
 /**
- * The HTTP status and the short reason with which the HTTP CONNECT proxy answers each failed
+ * The HTTP status and the short reason of the HTTP CONNECT proxy's response to each failed
  * open. The reason is the response body, so it names only the kind of failure, never details
  * from the tunnel.
  */
@@ -14,9 +14,9 @@ final class HttpConnectStatus {
     }
 
     /**
-     * Returns the status for a failed open: 403 when the client gateway denied the flow, 502
-     * when the app or its publisher could not be reached, 503 while the agent has no tunnel,
-     * and 504 for a timeout or a failed DNS lookup at the far end.
+     * Returns the status for a failed open. It is 403 when the client gateway denied the flow,
+     * 502 when the app or its publisher could not be reached, and 503 while the agent has no
+     * tunnel. A timeout or a failed DNS lookup at the far end gets 504.
      */
     static HttpResponseStatus of(OpenResult result) {
         return switch (result) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The agent's redirect rules in one firewall, always replaced or removed as a whole in one
- * transaction of the firewall tool, so that no connection ever sees half a ruleset. Packets
+ * transaction of the firewall tool, so that no connection meets half a ruleset. Packets
  * that carry {@link CaptureRules#AGENT_MARK} are never redirected.
  */
 interface RedirectRuleset {

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * capture mode does.
  *
  * <p>The client's TCP handshake completed in the kernel, so the client takes the connection for
- * the app's. A plain TCP client has no other way to learn of a failure than a reset, so every
- * failure, from an unknown stub address to a blocked app or a failed open, closes the socket
- * with SO_LINGER 0 at once: the client sees a reset, never a hang. Bytes the client sends while
+ * the app's. A plain TCP client learns of a failure only from a reset. So every failure closes
+ * the socket with SO_LINGER 0 at once, from an unknown stub address to a blocked app or a failed
+ * open, and the client gets a reset, never a hang. Bytes the client sends while
  * the far end connects are kept and sent first, as for SOCKS5.
  *
  * <p>Runs on the connection's event loop. The socket starts with AUTO_READ off.
