@@ -61,7 +61,7 @@ final class HttpConnectHandler extends ChannelInboundHandlerAdapter {
     private final CaptureTimeouts timeouts;
     private final EarlyClientInput early = new EarlyClientInput();
     private ScheduledFuture<?> handshakeTimeout;
-    /** Set once a request got a response or started a flow. Later input is early data or dropped. */
+    /** Set once a request got a response or started a flow; later input is early or dropped. */
     private boolean requested;
     private CapturedFlow flowInProgress;
 

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection that a kernel rule redirected to the transparent capture listener. It reads
- * the connection's original destination, and travels as the app's host name when that is a
- * stub address, else as the address itself. Then it steers and opens the flow like every
- * capture mode does.
+ * the connection's original destination. The flow travels as the app's host name when that is
+ * a stub address, else as the address itself. Then it is steered and opened like the flows of
+ * every capture mode.
  *
  * <p>The client's TCP handshake completed in the kernel, so the client takes the connection for
  * the app's. A plain TCP client learns of a failure only from a reset. So every failure closes
@@ -118,7 +118,7 @@ final class TransparentConnectionHandler extends ChannelInboundHandlerAdapter {
                 ctx.pipeline().remove(TransparentConnectionHandler.this);
             }
         });
-        // A stub address has no app behind it, so an uncovered name is refused, not connected.
+        // A stub address has no app behind it, so an uncovered name is rejected, not connected.
         flowInProgress.start(steering, opener, timeouts, !stub, socketMark);
         if (flowInProgress.awaitingFarEnd()) {
             ctx.read();
@@ -165,9 +165,9 @@ final class TransparentConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Returns the host a captured flow travels as: the app name a stub address was handed out
-     * for, or null for a stub address that the lookup does not know, and for any other
-     * destination its address in text form, such as {@code 10.20.1.5} or {@code fd00::5}.
+     * Returns the host a captured flow travels as. For a stub address it is the app name the
+     * address was handed out for, or null when the lookup does not know the address. For any
+     * other destination it is the address in text form, such as {@code 10.20.1.5}.
      */
     static String flowHost(InetAddress original, List<HostPattern> stubRanges,
             StubAddressLookup stubs) {
