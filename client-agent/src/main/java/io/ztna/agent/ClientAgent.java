@@ -3,13 +3,16 @@ package io.ztna.agent;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
+import io.ztna.agent.capture.CaptureSection;
 import io.ztna.agent.capture.FlowOpener;
+import io.ztna.agent.capture.HttpConnectServer;
 import io.ztna.agent.capture.PortForward;
 import io.ztna.agent.capture.SocksServer;
 import io.ztna.agent.capture.StubAddressLookup;
 import io.ztna.agent.dns.DnsServer;
 import io.ztna.agent.dns.PublisherDns;
 import io.ztna.agent.gateway.FailoverDialer;
+import io.ztna.agent.capture.TransparentCapture;
 import io.ztna.agent.posture.DeviceKey;
 import io.ztna.agent.posture.PostureCollector;
 import io.ztna.agent.posture.PostureReporter;
@@ -69,12 +72,25 @@ public final class ClientAgent implements AutoCloseable {
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private volatile FailoverDialer dialer;
     private SocksServer socks;
+    private HttpConnectServer httpProxy;
+    private final StubAddressLookup stubs;
+    private TransparentCapture capture;
     private AdminServer admin;
     private PostureReporter posture;
     private volatile DnsServer dns;
 
+    /** Creates an agent whose transparent capture maps stub addresses with its DNS server. */
     public ClientAgent(ClientAgentConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * @param stubs maps stub addresses back to app names for transparent capture, or null to
+     *     use this agent's own DNS server
+     */
+    public ClientAgent(ClientAgentConfig config, StubAddressLookup stubs) {
         this.config = config;
+        this.stubs = stubs == null ? stubLookup() : stubs;
         this.group = Transports.newGroup(config.threads());
         this.steering = new SteeringState(config.uncoveredDirect());
         this.publisherDns = new TunnelPublisherDns(
@@ -89,16 +105,23 @@ public final class ClientAgent implements AutoCloseable {
         dialer = new FailoverDialer(group, config.gateways(), ssl, config.tunnel().toOptions(),
                 (peer, channel) -> new GatewayListener(), config.reconnect().newBackoff(),
                 config.gatewayReevaluation(), posture::tunnelReady);
-        dialer.start();
         FlowOpener opener = this::open;
         if (config.dns() != null) {
             dns = new DnsServer(group, config.dns(), steering::policy, publisherDns,
                     Clock.systemUTC()).start();
             listeners.add(dns);
         }
+        if (config.capture().parsedMode() != CaptureSection.Mode.OFF) {
+            startCapture(opener);
+        }
+        dialer.start();
         if (config.socks() != null) {
             socks = new SocksServer(group, config.socks(), opener, steering).start();
             listeners.add(socks);
+        }
+        if (config.httpProxy() != null) {
+            httpProxy = new HttpConnectServer(group, config.httpProxy(), opener, steering).start();
+            listeners.add(httpProxy);
         }
         for (ClientAgentConfig.PortForwardSpec forward : config.forwards()) {
             listeners.add(new PortForward(group, forward.listen(), forward.to().host(),
@@ -107,10 +130,24 @@ public final class ClientAgent implements AutoCloseable {
         if (config.admin() != null) {
             admin = new AdminServer(config.admin(), this::isReady, this::status).start(group);
         }
-        log.info("client agent started: gateways={} socks={} forwards={} transport={} tls={}",
-                config.gateways(), config.socks(), config.forwards().size(), Transports.name(),
-                TlsContexts.provider());
+        log.info("client agent started: gateways={} socks={} httpProxy={} capture={} forwards={} "
+                + "transport={} tls={}", config.gateways(), config.socks(), config.httpProxy(),
+                capture != null && capture.running() ? config.capture().mode() : "off",
+                config.forwards().size(), Transports.name(), TlsContexts.provider());
         return this;
+    }
+
+    /**
+     * Starts transparent capture before the tunnel dials, so the tunnel's socket carries the
+     * mark that the capture rules let pass.
+     */
+    private void startCapture(FlowOpener opener) throws IOException, InterruptedException {
+        capture = new TransparentCapture(group, config.capture(), stubs, steering, opener);
+        if (capture.start(steering.policy())) {
+            dialer.socketMark(capture.socketMark());
+            steering.addListener(capture::policyChanged);
+            listeners.add(capture);
+        }
     }
 
     private Future<Stream> open(FlowMetadata flow) {
@@ -158,6 +195,11 @@ public final class ClientAgent implements AutoCloseable {
         };
     }
 
+    /** Returns the HTTP CONNECT proxy's address, or null when none is configured. */
+    public InetSocketAddress httpProxyAddress() {
+        return httpProxy == null ? null : httpProxy.localAddress();
+    }
+
     /** Returns the admin endpoint's address, or null when none is configured. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.localAddress();
@@ -185,6 +227,8 @@ public final class ClientAgent implements AutoCloseable {
                         "rule", String.valueOf(app.rule())))
                 .toList());
         status.put("socks", socks == null ? null : socks.localAddress().toString());
+        status.put("httpProxy", httpProxy == null ? null : httpProxy.localAddress().toString());
+        status.put("capture", capture == null ? Map.of("mode", "off") : capture.status());
         status.put("lastDisconnect", lastDisconnect);
         status.put("notices", steering.notices().recent());
         status.put("posture", posture.lastSent());

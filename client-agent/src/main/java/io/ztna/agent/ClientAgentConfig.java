@@ -3,6 +3,7 @@ package io.ztna.agent;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ztna.agent.dns.DnsSection;
+import io.ztna.agent.capture.CaptureSection;
 import io.ztna.agent.posture.PostureSection;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
@@ -35,12 +36,14 @@ import java.util.Locale;
  * @param gatewayReevaluation how often the agent measures the connect time to each gateway
  * @param posture posture collection and reporting, with check files resolved
  * @param dns the DNS server's settings with the state file resolved, or null for no server
+ * @param httpProxy HTTP CONNECT proxy listener address, or null for none
+ * @param capture transparent capture settings; mode {@code off} unless configured
  */
 public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddress admin,
         TlsConfig tls, TunnelSection tunnel, ReconnectSection reconnect, InetSocketAddress socks,
         List<PortForwardSpec> forwards, boolean uncoveredDirect, int threads,
         Duration steeringPolicyPullInterval, PostureSection posture, DnsSection dns,
-        Duration gatewayReevaluation) {
+        Duration gatewayReevaluation, InetSocketAddress httpProxy, CaptureSection capture) {
 
     static final Duration DEFAULT_PULL_INTERVAL = Duration.ofMinutes(15);
     static final Duration DEFAULT_GATEWAY_REEVALUATION = Duration.ofSeconds(60);
@@ -71,7 +74,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
             TunnelSection tunnel, ReconnectSection reconnect, HostAndPort socks,
             List<ForwardEntry> forwards, String uncovered, Integer threads,
             Duration steeringPolicyPullInterval, PostureSection posture, DnsSection dns,
-            Duration gatewayReevaluation) implements Validatable {
+            Duration gatewayReevaluation, HostAndPort httpProxy, CaptureSection capture)
+            implements Validatable {
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
@@ -86,7 +90,9 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 @JsonProperty("steeringPolicyPullInterval") Duration steeringPolicyPullInterval,
                 @JsonProperty("posture") PostureSection posture,
                 @JsonProperty("dns") DnsSection dns,
-                @JsonProperty("gatewayReevaluation") Duration gatewayReevaluation) {
+                @JsonProperty("gatewayReevaluation") Duration gatewayReevaluation,
+                @JsonProperty("httpProxy") @PortZeroAllowed HostAndPort httpProxy,
+                @JsonProperty("capture") CaptureSection capture) {
             if (gateways.isEmpty()) {
                 throw new IllegalArgumentException(
                         "gateways: empty (expected: at least one client gateway host:port)");
@@ -123,6 +129,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
             }
             this.gatewayReevaluation = gatewayReevaluation == null
                     ? DEFAULT_GATEWAY_REEVALUATION : gatewayReevaluation;
+            this.httpProxy = httpProxy;
+            this.capture = capture == null ? CaptureSection.DEFAULTS : capture;
         }
 
         @Override
@@ -131,6 +139,7 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
             if (dns != null) {
                 dns.validate(context.at("dns"));
             }
+            capture.validate(context.at("capture"));
         }
     }
 
@@ -152,6 +161,8 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 file.uncovered().equals("direct"), file.threads(),
                 file.steeringPolicyPullInterval(), file.posture().resolve(baseDir),
                 file.dns() == null ? null : file.dns().resolve(baseDir),
-                file.gatewayReevaluation());
+                file.gatewayReevaluation(),
+                file.httpProxy() == null ? null : file.httpProxy().toSocketAddress(),
+                file.capture());
     }
 }

@@ -29,6 +29,10 @@ final class LabState {
     private final List<Forward> forwards;
     private final boolean uncoveredDirect;
     private int threads;
+    private String clientGatewayHost = "127.0.0.1";
+    private int httpProxyPort = -1;
+    private String captureMode;
+    private int captureListenPort;
 
     /**
      * @param uncoveredDirect whether the agent connects destinations its steering policy does
@@ -44,6 +48,31 @@ final class LabState {
     /** Sets the event loop threads of every daemon; 0 keeps Netty's default of two per core. */
     LabState threads(int threads) {
         this.threads = threads;
+        return this;
+    }
+
+    /**
+     * Sets the address the client gateway listens on and the agent dials, 127.0.0.1 unless
+     * set. A test that runs the agent in a network namespace sets its veth peer's address.
+     */
+    LabState clientGatewayHost(String host) {
+        this.clientGatewayHost = host;
+        return this;
+    }
+
+    /** Gives the agent an HTTP CONNECT proxy on 127.0.0.1 and {@code port}; 0 picks a port. */
+    LabState httpProxyPort(int port) {
+        this.httpProxyPort = port;
+        return this;
+    }
+
+    /**
+     * Turns on the agent's transparent capture with {@code mode} (nft or iptables), listening
+     * on 127.0.0.1 and {@code listenPort}, with the stub range 100.64.0.0/10.
+     */
+    LabState capture(String mode, int listenPort) {
+        this.captureMode = mode;
+        this.captureListenPort = listenPort;
         return this;
     }
 
@@ -136,7 +165,7 @@ final class LabState {
 
     private String clientGatewayConfig() {
         return "# Client gateway of the lab: agents connect here; it decides every flow.\n"
-                + "listen: 127.0.0.1:" + ports.clientGateway() + "\n"
+                + "listen: " + clientGatewayHost + ":" + ports.clientGateway() + "\n"
                 + "admin: 127.0.0.1:" + ports.clientGatewayAdmin() + "\n"
                 + "publisherGateways:\n"
                 + "  - 127.0.0.1:" + ports.publisherGateway() + "\n"
@@ -232,11 +261,21 @@ final class LabState {
         StringBuilder text = new StringBuilder()
                 .append("# Client agent of the lab, running as ").append(USER).append(".\n")
                 .append("gateways:\n")
-                .append("  - 127.0.0.1:").append(ports.clientGateway()).append("\n")
+                .append("  - ").append(clientGatewayHost).append(":")
+                .append(ports.clientGateway()).append("\n")
                 .append("admin: 127.0.0.1:").append(ports.agentAdmin()).append("\n")
                 .append(tls("client-agent"))
                 .append("socks: 127.0.0.1:").append(ports.socks()).append("\n")
                 .append("uncovered: ").append(uncoveredDirect ? "direct" : "reject").append("\n");
+        if (httpProxyPort >= 0) {
+            text.append("httpProxy: 127.0.0.1:").append(httpProxyPort).append("\n");
+        }
+        if (captureMode != null) {
+            text.append("capture:\n")
+                    .append("  mode: ").append(captureMode).append("\n")
+                    .append("  listen: 127.0.0.1:").append(captureListenPort).append("\n")
+                    .append("  stubRanges: [100.64.0.0/10]\n");
+        }
         if (!forwards.isEmpty()) {
             text.append("forwards:\n");
             for (Forward forward : forwards) {

@@ -46,6 +46,11 @@ final class LabUp implements Callable<Integer> {
             description = "Agent SOCKS5 port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int socksPort;
 
+    @Option(names = "--http-proxy-port", defaultValue = "3128",
+            description = "Agent HTTP CONNECT proxy port on 127.0.0.1 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int httpProxyPort;
+
     @Option(names = "--client-gateway-port", defaultValue = "8443",
             description = "Client gateway's agent port (default: ${DEFAULT-VALUE}).")
     int clientGatewayPort;
@@ -85,7 +90,8 @@ final class LabUp implements Callable<Integer> {
         LabPorts ports = new LabPorts(socksPort, clientGatewayPort, publisherGatewayPort,
                 adminPort, demoHttpPort, demoEchoPort);
         Path dir = stateDir.toAbsolutePath();
-        LabState state = new LabState(dir, ports, parsedForwards, true).threads(threads);
+        LabState state = new LabState(dir, ports, parsedForwards, true).threads(threads)
+                .httpProxyPort(httpProxyPort);
         state.write();
 
         EventLoopGroup group = Transports.newGroup(1);

@@ -69,6 +69,7 @@ public final class FailoverDialer implements AutoCloseable {
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> reevaluation;
     private volatile boolean closed;
+    private volatile int socketMark;
 
     /**
      * @param gateways client gateways in config order
@@ -90,6 +91,15 @@ public final class FailoverDialer implements AutoCloseable {
     }
 
     /** Measures every gateway, dials the closest and schedules the reevaluations. */
+    /**
+     * Sets the socket mark (SO_MARK) of tunnels dialled from now on, so that transparent
+     * capture rules leave them alone; 0 sets none.
+     */
+    public FailoverDialer socketMark(int mark) {
+        this.socketMark = mark;
+        return this;
+    }
+
     public void start() {
         loop.execute(() -> {
             probeAll(this::dialNext);
@@ -184,7 +194,7 @@ public final class FailoverDialer implements AutoCloseable {
         InetSocketAddress target = gateways.address(index);
         TunnelConnector.connect(loop, target, sslContext, options,
                 (peer, channel) -> new FailoverListener(factory.create(peer, channel)),
-                CONNECT_TIMEOUT_MILLIS).addListener(f -> {
+                CONNECT_TIMEOUT_MILLIS, socketMark).addListener(f -> {
                     dialing = false;
                     if (f.isSuccess()) {
                         adopt((Tunnel) f.getNow(), index);

@@ -12,6 +12,7 @@ import io.netty.util.concurrent.Promise;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelOptions;
 import io.ztna.proto.tls.TlsHandlers;
+import io.ztna.proto.transport.SocketMark;
 import io.ztna.proto.transport.Transports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,6 +37,17 @@ public final class TunnelConnector {
     public static Future<Tunnel> connect(EventLoop loop, InetSocketAddress target,
             SslContext sslContext, TunnelOptions options, TunnelListenerFactory factory,
             int connectTimeoutMillis) {
+        return connect(loop, target, sslContext, options, factory, connectTimeoutMillis, 0);
+    }
+
+    /**
+     * Connects as {@link #connect(EventLoop, InetSocketAddress, SslContext, TunnelOptions,
+     * TunnelListenerFactory, int)} does, with a socket mark (SO_MARK) on the connection when
+     * {@code socketMark} is not 0, so that the agent's capture rules leave the tunnel alone.
+     */
+    public static Future<Tunnel> connect(EventLoop loop, InetSocketAddress target,
+            SslContext sslContext, TunnelOptions options, TunnelListenerFactory factory,
+            int connectTimeoutMillis, int socketMark) {
         Promise<Tunnel> result = loop.newPromise();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
@@ -58,6 +70,9 @@ public final class TunnelConnector {
                     }
                 });
         TunnelChannels.configure(bootstrap);
+        if (socketMark != 0) {
+            bootstrap.option(SocketMark.SO_MARK, socketMark);
+        }
         ChannelFuture connect = bootstrap.connect(target);
         connect.addListener(f -> {
             if (!f.isSuccess()) {
