@@ -129,8 +129,10 @@ class ReachabilityReportTest {
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
 
+        // The first message may come from the tunnel coming up just before a round, so the
+        // next three span at least one whole interval even with delivery jitter.
         assertThat(millis).as("time for three more status messages")
-                .isGreaterThanOrEqualTo(2 * INTERVAL_MILLIS);
+                .isGreaterThanOrEqualTo(INTERVAL_MILLIS);
         assertThat(messages(Level.INFO)).hasSize(1);
     }
 
