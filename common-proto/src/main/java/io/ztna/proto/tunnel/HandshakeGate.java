@@ -54,9 +54,10 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
                 log.debug("{} TLS handshake failed: peer={} error={}",
                         channelId, remote, rootMessage(done.cause()));
             } else if (done.cause() instanceof ClosedChannelException) {
-                // Agents measure their connect time to each client gateway with a TCP connect
-                // that closes before TLS starts, about once a minute each.
-                log.debug("{} connection closed before the TLS handshake: peer={}",
+                // A peer that only opens and closes a TCP connection, such as a health check or
+                // an agent or publisher measuring its connect time to this gateway, is not a TLS
+                // failure.
+                log.debug("{} connection closed before the TLS handshake finished: peer={}",
                         channelId, remote);
             } else {
                 log.info("{} TLS handshake failed: peer={} error={}",

@@ -46,6 +46,7 @@ public final class TunnelDialer implements AutoCloseable {
     private final TunnelListenerFactory factory;
     private final Backoff backoff;
     private final Consumer<Tunnel> onReady;
+    private final Consumer<String> onDown;
     private volatile Tunnel current;
     private long upSinceNanos;
     private volatile boolean closed;
@@ -59,6 +60,18 @@ public final class TunnelDialer implements AutoCloseable {
     public TunnelDialer(EventLoopGroup group, InetSocketAddress target, SslContext sslContext,
             TunnelOptions options, TunnelListenerFactory factory, Backoff backoff,
             Consumer<Tunnel> onReady) {
+        this(group, target, sslContext, options, factory, backoff, onReady, error -> { });
+    }
+
+    /**
+     * @param onReady called on the tunnel's event loop each time a tunnel becomes ready
+     * @param onDown called on the dialer's event loop after each failed attempt and each lost
+     *     tunnel, with the error, before the next attempt is scheduled. It is not called once
+     *     the dialer is closed.
+     */
+    public TunnelDialer(EventLoopGroup group, InetSocketAddress target, SslContext sslContext,
+            TunnelOptions options, TunnelListenerFactory factory, Backoff backoff,
+            Consumer<Tunnel> onReady, Consumer<String> onDown) {
         this.group = group;
         this.loop = group.next();
         this.target = target;
@@ -67,6 +80,7 @@ public final class TunnelDialer implements AutoCloseable {
         this.factory = factory;
         this.backoff = backoff;
         this.onReady = onReady;
+        this.onDown = onDown;
     }
 
     /**
@@ -175,6 +189,7 @@ public final class TunnelDialer implements AutoCloseable {
                     target, attempt, error, delay);
         }
         loop.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
+        onDown.accept(lostTunnel != null ? "tunnel lost: " + error : error);
     }
 
     /** Stops reconnecting and drains the current tunnel with GOAWAY. */
