@@ -31,6 +31,7 @@ final class LabState {
     private int threads;
     private String clientGatewayHost = "127.0.0.1";
     private int httpProxyPort = -1;
+    private int dnsPort = -1;
     private String captureMode;
     private int captureListenPort;
 
@@ -57,6 +58,15 @@ final class LabState {
      */
     LabState clientGatewayHost(String host) {
         this.clientGatewayHost = host;
+        return this;
+    }
+
+    /**
+     * Gives the agent a DNS server on 127.0.0.1 and {@code port}, UDP and TCP; 0 picks a port.
+     * Names no steered app covers go to the nameservers of /etc/resolv.conf.
+     */
+    LabState dnsPort(int port) {
+        this.dnsPort = port;
         return this;
     }
 
@@ -269,6 +279,9 @@ final class LabState {
                 .append("uncovered: ").append(uncoveredDirect ? "direct" : "reject").append("\n");
         if (httpProxyPort >= 0) {
             text.append("httpProxy: 127.0.0.1:").append(httpProxyPort).append("\n");
+        }
+        if (dnsPort >= 0) {
+            text.append("dns:\n  listen: 127.0.0.1:").append(dnsPort).append("\n");
         }
         if (captureMode != null) {
             text.append("capture:\n")

@@ -51,6 +51,11 @@ final class LabUp implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int httpProxyPort;
 
+    @Option(names = "--dns-port", defaultValue = "5353",
+            description = "Agent DNS server port on 127.0.0.1, UDP and TCP "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int dnsPort;
+
     @Option(names = "--client-gateway-port", defaultValue = "8443",
             description = "Client gateway's agent port (default: ${DEFAULT-VALUE}).")
     int clientGatewayPort;
@@ -91,7 +96,8 @@ final class LabUp implements Callable<Integer> {
                 adminPort, demoHttpPort, demoEchoPort);
         Path dir = stateDir.toAbsolutePath();
         LabState state = new LabState(dir, ports, parsedForwards, true).threads(threads)
-                .httpProxyPort(httpProxyPort);
+                .httpProxyPort(httpProxyPort)
+                .dnsPort(dnsPort);
         state.write();
 
         EventLoopGroup group = Transports.newGroup(1);

@@ -37,9 +37,11 @@ class LabProcessIT {
         int socks = FreePorts.next();
         int http = FreePorts.next();
         int forward = FreePorts.next();
+        int dns = FreePorts.next();
         List<String> command = List.of(ROOT.resolve("bin/lab").toString(), "up",
                 "--state-dir", dir.toString(),
                 "--socks-port", Integer.toString(socks),
+                "--dns-port", Integer.toString(dns),
                 "--http-proxy-port", Integer.toString(FreePorts.next()),
                 "--client-gateway-port", Integer.toString(FreePorts.next()),
                 "--publisher-gateway-port", Integer.toString(FreePorts.next()),
@@ -60,6 +62,13 @@ class LabProcessIT {
             String forwarded = run("curl", "-sS", "--max-time", "10",
                     "-H", "Host: intranet.corp.internal", "http://127.0.0.1:" + forward + "/");
             assertThat(forwarded).contains(DemoHttpServer.MARKER);
+
+            if (System.getenv("CI") != null || Files.isExecutable(Path.of("/usr/bin/dig"))) {
+                String stub = run("dig", "@127.0.0.1", "-p", Integer.toString(dns), "+short",
+                        "+tries=1", "+time=5", "intranet.corp.internal");
+                assertThat(stub.strip()).as("stub address from the lab's DNS server")
+                        .matches("100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\\.\\d+\\.\\d+");
+            }
 
             String blocked = run("curl", "-sS", "--max-time", "10", "-o", "/dev/null",
                     "-w", "%{exitcode}", "--socks5-hostname", "127.0.0.1:" + socks,
