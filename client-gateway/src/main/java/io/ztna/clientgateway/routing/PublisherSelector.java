@@ -22,8 +22,8 @@ import java.util.random.RandomGenerator;
  *   <li>the publisher chosen last for the same user and app, while that choice is sticky;
  *   <li>otherwise the lowest-latency group: publishers whose total round trip (client gateway
  *       to publisher gateway plus publisher gateway to publisher) is within 20 % or 2 ms of the
- *       best. When no round trip is known, every candidate is in the group, and a publisher
- *       whose round trip is unknown is left out when another one's is known;
+ *       best. A publisher whose round trip is not known yet is in the group too, so that one
+ *       that just connected gets flows before its first measurement arrives;
  *   <li>within the group, the least loaded publisher: the flows it reports plus this gateway's
  *       flows in flight to it, with ties broken at random.
  * </ol>
@@ -179,7 +179,7 @@ public final class PublisherSelector {
         long limit = best + Math.max(best / GROUP_FRACTION_DIVISOR, GROUP_MARGIN_MICROS);
         List<Selection.Candidate> group = new ArrayList<>();
         for (Selection.Candidate candidate : pool) {
-            if (candidate.rttMicros() >= 0 && candidate.rttMicros() <= limit) {
+            if (candidate.rttMicros() < 0 || candidate.rttMicros() <= limit) {
                 group.add(candidate);
             }
         }
