@@ -84,7 +84,13 @@ final class InProcessLab implements AutoCloseable {
 
     /** Waits up to 20 s for a condition, polling every 10 ms. */
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        await(condition, what, 20);
+    }
+
+    /** Waits up to {@code seconds} for a condition, polling every 10 ms. */
+    static void await(BooleanSupplier condition, String what, int seconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for: " + what);

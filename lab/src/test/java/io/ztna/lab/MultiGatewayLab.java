@@ -7,10 +7,6 @@ import io.ztna.clientgateway.ClientGateway;
 import io.ztna.clientgateway.ClientGatewayConfig;
 import io.ztna.lab.demo.DemoEchoServer;
 import io.ztna.lab.demo.DemoHttpServer;
-import io.ztna.proto.pki.CertificateAuthority;
-import io.ztna.proto.pki.LeafRequest;
-import io.ztna.proto.tls.PeerRole;
-import io.ztna.proto.tls.SpiffeId;
 import io.ztna.proto.transport.Transports;
 import io.ztna.publisher.Publisher;
 import io.ztna.publisher.PublisherConfig;
@@ -26,21 +22,20 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The lab with two of each gateway and two publishers, all in this JVM with real TLS on
+ * The HA lab with two of each gateway and two publishers, all in this JVM with real TLS on
  * loopback. Publishers pub-1 and pub-2 and client gateways cg-1 and cg-2 each keep a tunnel to
  * both publisher gateways, pg-1 and pg-2. The lab's agent lists both client gateways. The
- * configs are the lab's files, with the second daemon of each kind copied from the first with
- * its own certificate and port. The policy assigns both apps to both publishers and lists
- * {@code extraUsers} users besides the lab's.
+ * configs are the files {@code bin/lab up --ha} writes, except the policy: it assigns both
+ * apps to both publishers and lists {@code extraUsers} users besides the lab's.
  */
 final class MultiGatewayLab implements AutoCloseable {
 
     static final List<String> PUBLISHERS = List.of("pub-1", "pub-2");
+    /** Config names of the publishers, in the order of {@link #PUBLISHERS}. */
+    static final List<String> PUBLISHER_CONFIGS = List.of("publisher", "publisher-2");
 
     final LabPorts ports;
     final LabState state;
-    final int publisherGateway2Port = FreePorts.next();
-    final int clientGateway2Port = FreePorts.next();
     final List<PublisherGateway> publisherGateways = new ArrayList<>();
     final List<Publisher> publishers = new ArrayList<>();
     final List<ClientGateway> clientGateways = new ArrayList<>();
@@ -52,8 +47,8 @@ final class MultiGatewayLab implements AutoCloseable {
 
     MultiGatewayLab(Path dir, int extraUsers) {
         this.ports = new LabPorts(FreePorts.next(), FreePorts.next(), FreePorts.next(),
-                0, FreePorts.next(), FreePorts.inLabRange());
-        this.state = new LabState(dir, ports, List.of(), false).threads(1);
+                0, FreePorts.next(), FreePorts.inLabRange(), FreePorts.next(), FreePorts.next());
+        this.state = new LabState(dir, ports, List.of(), false).threads(1).ha(true);
         this.extraUsers = extraUsers;
     }
 
@@ -62,8 +57,19 @@ final class MultiGatewayLab implements AutoCloseable {
         return String.format(Locale.ROOT, "user-%02d@example.com", index);
     }
 
+    /** Writes the configs and starts every daemon, both publishers included. */
     MultiGatewayLab start() throws Exception {
         writeConfigs();
+        return startWith(PUBLISHER_CONFIGS);
+    }
+
+    /**
+     * Starts the demo apps, both publisher gateways, the publishers of {@code publisherConfigs},
+     * both client gateways and the agent, from the configs {@link #writeConfigs} wrote. Returns
+     * once the agent is ready and each client gateway reaches each started publisher through
+     * both publisher gateways.
+     */
+    MultiGatewayLab startWith(List<String> publisherConfigs) throws Exception {
         http = new DemoHttpServer(new InetSocketAddress("127.0.0.1", ports.demoHttp()))
                 .start(appGroup);
         echo = new DemoEchoServer(new InetSocketAddress("127.0.0.1", ports.demoEcho()))
@@ -72,7 +78,7 @@ final class MultiGatewayLab implements AutoCloseable {
             publisherGateways.add(new PublisherGateway(
                     PublisherGatewayConfig.load(state.config(name))).start());
         }
-        for (String name : List.of("publisher", "publisher-2")) {
+        for (String name : publisherConfigs) {
             publishers.add(new Publisher(PublisherConfig.load(state.config(name))).start());
         }
         for (String name : List.of("client-gateway", "client-gateway-2")) {
@@ -80,11 +86,25 @@ final class MultiGatewayLab implements AutoCloseable {
                     ClientGatewayConfig.load(state.config(name))).start());
         }
         agent = new ClientAgent(ClientAgentConfig.load(state.config("client-agent"))).start();
-        InProcessLab.await(() -> agent.isReady() && usableLinks(clientGateways.get(0)) == 4
-                && usableLinks(clientGateways.get(1)) == 4,
-                "agent ready and both client gateways reaching both publishers through both "
-                        + "publisher gateways");
+        long links = 2L * publisherConfigs.size();
+        InProcessLab.await(() -> agent.isReady() && usableLinks(clientGateways.get(0)) == links
+                && usableLinks(clientGateways.get(1)) == links,
+                "agent ready and both client gateways reaching " + publisherConfigs
+                        + " through both publisher gateways");
         return this;
+    }
+
+    /**
+     * Starts one more publisher from its config and returns once both client gateways reach it
+     * through both publisher gateways.
+     */
+    Publisher startPublisher(String config, String id) throws Exception {
+        Publisher publisher = new Publisher(PublisherConfig.load(state.config(config))).start();
+        publishers.add(publisher);
+        InProcessLab.await(() -> usableLinks(clientGateways.get(0), id) == 2
+                && usableLinks(clientGateways.get(1), id) == 2,
+                "both client gateways reaching " + id + " through both publisher gateways");
+        return publisher;
     }
 
     InetSocketAddress socks() {
@@ -98,42 +118,26 @@ final class MultiGatewayLab implements AutoCloseable {
                 .count();
     }
 
-    private void writeConfigs() throws IOException {
+    /** Returns the number of links to {@code publisher} that can take flows. */
+    static long usableLinks(ClientGateway gateway, String publisher) {
+        return gateway.directory().links(List.of(publisher)).stream()
+                .filter(link -> link.usableFor(null))
+                .count();
+    }
+
+    /** Writes the HA lab's certificates and configs, with this lab's policy. */
+    MultiGatewayLab writeConfigs() throws IOException {
         state.write();
-        issue(SpiffeId.workload(LabState.TRUST_DOMAIN, PeerRole.PUBLISHER_GATEWAY, "pg-2"),
-                "publisher-gateway-2");
-        issue(SpiffeId.workload(LabState.TRUST_DOMAIN, PeerRole.PUBLISHER, "pub-2"),
-                "publisher-2");
-        issue(SpiffeId.workload(LabState.TRUST_DOMAIN, PeerRole.CLIENT_GATEWAY, "cg-2"),
-                "client-gateway-2");
-
-        String onePublisherGateway = "  - 127.0.0.1:" + ports.publisherGateway() + "\n";
-        String bothPublisherGateways = onePublisherGateway
-                + "  - 127.0.0.1:" + publisherGateway2Port + "\n";
-
-        String publisherGateway = read("publisher-gateway");
-        write("publisher-gateway-2", replace(replace(publisherGateway,
-                        "certs/publisher-gateway", "certs/publisher-gateway-2"),
-                "listen: 127.0.0.1:" + ports.publisherGateway() + "\n",
-                "listen: 127.0.0.1:" + publisherGateway2Port + "\n"));
-
-        String publisher = replace(read("publisher"), onePublisherGateway,
-                bothPublisherGateways);
-        write("publisher", publisher);
-        write("publisher-2", replace(publisher, "certs/publisher", "certs/publisher-2"));
-
-        String clientGateway = replace(read("client-gateway"), onePublisherGateway,
-                bothPublisherGateways);
-        write("client-gateway", clientGateway);
-        write("client-gateway-2", replace(replace(clientGateway,
-                        "certs/client-gateway", "certs/client-gateway-2"),
-                "listen: 127.0.0.1:" + ports.clientGateway() + "\n",
-                "listen: 127.0.0.1:" + clientGateway2Port + "\n"));
-
-        String oneClientGateway = "  - 127.0.0.1:" + ports.clientGateway() + "\n";
-        write("client-agent", replace(read("client-agent"), oneClientGateway,
-                oneClientGateway + "  - 127.0.0.1:" + clientGateway2Port + "\n"));
         write("policy", policy());
+        return this;
+    }
+
+    /**
+     * Replaces {@code target} in a daemon's config with {@code replacement}, failing when the
+     * config does not contain it. Call between {@link #writeConfigs} and {@link #startWith}.
+     */
+    void edit(String daemon, String target, String replacement) throws IOException {
+        LabConfigs.edit(state, daemon, target, replacement);
     }
 
     private String policy() {
@@ -163,29 +167,8 @@ final class MultiGatewayLab implements AutoCloseable {
                 .toString();
     }
 
-    private void issue(SpiffeId id, String name) throws IOException {
-        Path certs = state.dir().resolve("certs");
-        CertificateAuthority ca = CertificateAuthority.load(certs.resolve("ca.pem"),
-                certs.resolve("ca-key.pem"));
-        ca.issue(LeafRequest.builder(id).build())
-                .write(certs.resolve(name + ".pem"), certs.resolve(name + "-key.pem"));
-    }
-
-    private String read(String daemon) throws IOException {
-        return Files.readString(state.config(daemon));
-    }
-
     private void write(String daemon, String text) throws IOException {
         Files.writeString(state.config(daemon), text);
-    }
-
-    /** Replaces every {@code target}, failing when the lab's file no longer contains it. */
-    private static String replace(String text, String target, String replacement) {
-        if (!text.contains(target)) {
-            throw new IllegalStateException("lab config changed: '" + target.strip()
-                    + "' not found in:\n" + text);
-        }
-        return text.replace(target, replacement);
     }
 
     @Override
