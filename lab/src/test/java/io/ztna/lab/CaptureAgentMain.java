@@ -32,8 +32,10 @@ public final class CaptureAgentMain {
             stubs.put(InetAddress.getByName(entry[0]), entry[1]);
         }
         System.exit(DaemonRunner.run("client-agent", () -> {
-            ClientAgent agent = new ClientAgent(ClientAgentConfig.load(config), stubs::get)
-                    .start();
+            // Without stub entries the agent maps stub addresses with its own DNS server.
+            ClientAgent agent = (stubs.isEmpty()
+                    ? new ClientAgent(ClientAgentConfig.load(config))
+                    : new ClientAgent(ClientAgentConfig.load(config), stubs::get)).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!agent.isReady()) {
                 if (System.nanoTime() > deadline) {

@@ -3,11 +3,13 @@ package io.ztna.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ztna.lab.demo.DemoHttpServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +104,47 @@ class TransparentCaptureIT {
         assertThat(ruleCount(mode)).as("rules after SIGTERM; agent output:\n" + agent.output())
                 .isZero();
         assertThat(agent.output()).contains("capture rules removed: firewall=" + mode);
+    }
+
+    /**
+     * Resolves the app's name through the agent's own DNS server, as an unmodified application
+     * does: {@code ip netns exec} gives processes in the namespace the resolv.conf under
+     * /etc/netns/NAME, which points at the agent's DNS server on the namespace's loopback port
+     * 53, and curl runs with no proxy option and no address override.
+     */
+    @Test
+    void appNameResolvedByAgentDnsReachesApp() throws Exception {
+        Path netnsEtc = Path.of("/etc/netns", namespace.name());
+        Files.createDirectories(netnsEtc);
+        Files.writeString(netnsEtc.resolve("resolv.conf"),
+                "nameserver 127.0.0.1\noptions attempts:1 timeout:3\n");
+        try {
+            lab.state.dnsPort(53);
+            startLab("nft");
+            // Names no app covers would go to this port, where nothing answers, because the
+            // namespace's resolv.conf names only the agent itself.
+            Path agentConfig = lab.state.config("client-agent");
+            Files.writeString(agentConfig, Files.readString(agentConfig).replace(
+                    "  listen: 127.0.0.1:53\n",
+                    "  listen: 127.0.0.1:53\n  upstreams: [127.0.0.1:5300]\n"));
+            agent = NamespacedAgent.start(namespace, agentConfig);
+            agent.awaitReady();
+            int port = lab.ports.demoHttp();
+
+            Commands.Result resolved = namespace.run(15, "getent", "ahostsv4",
+                    "intranet.corp.internal");
+            Commands.Result page = namespace.run(15, "curl", "-sS", "--max-time", "10",
+                    "http://intranet.corp.internal:" + port + "/");
+
+            assertThat(resolved.exitCode()).as(resolved.output() + agent.output()).isZero();
+            assertThat(resolved.output()).startsWith("100.64.0.1 ");
+            assertThat(page.exitCode()).as(page.output() + agent.output()).isZero();
+            assertThat(page.output()).contains(DemoHttpServer.MARKER);
+            assertThat(page.output()).contains("Host: intranet.corp.internal:" + port);
+        } finally {
+            Files.deleteIfExists(netnsEtc.resolve("resolv.conf"));
+            Files.deleteIfExists(netnsEtc);
+        }
     }
 
     @ParameterizedTest
