@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ztna.lab.demo.DemoHttpServer;
 import io.ztna.proto.testing.LeakCheck;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +76,47 @@ class UnreachableAppTest {
                 assertThat(flows.get(i).result()).as("flow %d", i + 1).isEqualTo("CONNECTED");
             }
         }
+    }
+
+    /**
+     * With reachability probes on, a publisher that cannot reach the app reports it down, and
+     * the client gateway sends every flow to the other publisher: none is refused first.
+     */
+    @Test
+    void flowsAvoidPublisherReportingAppDown() throws Exception {
+        lab = new MultiGatewayLab(dir, 0).writeConfigs();
+        String probe = "reachability:\n"
+                + "  interval: 200ms\n"
+                + "  timeout: 150ms\n"
+                + "  apps:\n"
+                + "    - name: intranet\n"
+                + "      targets: [intranet.corp.internal:" + lab.ports.demoHttp() + "]\n";
+        lab.edit("publisher", "  intranet.corp.internal: 127.0.0.1\n",
+                "  intranet.corp.internal: 127.0.0.2\n");
+        append(lab.state.config("publisher"), probe);
+        append(lab.state.config("publisher-2"), probe);
+        lab.startWith(List.of("publisher", "publisher-2"));
+        InProcessLab.await(() -> lab.clientGateways.stream().allMatch(gateway ->
+                gateway.directory().links(List.of("pub-1")).stream()
+                        .noneMatch(link -> link.usableFor("intranet"))),
+                "both client gateways learn that pub-1 cannot reach intranet");
+
+        try (FlowRecords records = FlowRecords.attach()) {
+            for (int i = 1; i <= 10; i++) {
+                Socks5Client.HttpResult result = fetch();
+                assertThat(result.reply()).as("flow %d", i).isEqualTo(0);
+                assertThat(result.response()).as("flow %d", i).contains(DemoHttpServer.MARKER);
+            }
+
+            InProcessLab.await(() -> records.of(LabState.USER).size() == 10,
+                    "10 flow records of " + LabState.USER);
+            assertThat(records.of(LabState.USER)).extracting(FlowRecords.Flow::publisher)
+                    .containsOnly("pub-2");
+        }
+    }
+
+    private static void append(Path config, String text) throws IOException {
+        Files.writeString(config, Files.readString(config) + text);
     }
 
     private Socks5Client.HttpResult fetch() throws Exception {
