@@ -189,7 +189,10 @@ public final class ClientGateway implements AutoCloseable {
         return status;
     }
 
-    /** Stops accepting, sends GOAWAY on every tunnel and waits briefly for them to drain. */
+    /**
+     * Stops accepting, sends GOAWAY on every tunnel and waits for their flows to finish, at most
+     * the tunnel drain timeout.
+     */
     @Override
     public void close() {
         log.info("client gateway stopping: id={}", config.id());
@@ -213,7 +216,9 @@ public final class ClientGateway implements AutoCloseable {
                 open.add(tunnel);
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        // Each tunnel closes by itself once its flows finished or its drain timeout passed.
+        long deadline = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(config.tunnel().drainTimeout().toMillis() + 1_000);
         for (Tunnel tunnel : open) {
             long left = deadline - System.nanoTime();
             if (left > 0) {

@@ -182,7 +182,8 @@ final class LabState {
                 + "tunnel:\n"
                 + "  pingInterval: 1s\n"
                 + "  deadPeerTimeout: 3s\n"
-                + "  openTimeout: 10s\n";
+                + "  openTimeout: 10s\n"
+                + "  drainTimeout: 5s\n";
     }
 
     /** Returns the YAML list of the publisher gateways: pg-1, and pg-2 in the HA lab. */

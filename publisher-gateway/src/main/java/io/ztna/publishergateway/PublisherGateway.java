@@ -117,8 +117,8 @@ public final class PublisherGateway implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, sends GOAWAY on every tunnel and waits briefly for them to drain. Calls
-     * after the first do nothing.
+     * Stops accepting, sends GOAWAY on every tunnel and waits for their flows to finish, at
+     * most the tunnel drain timeout. Calls after the first do nothing.
      */
     @Override
     public synchronized void close() {
@@ -136,7 +136,8 @@ public final class PublisherGateway implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
-        registry.shutdownAll("publisher gateway " + config.id() + " is shutting down");
+        registry.shutdownAll("publisher gateway " + config.id() + " is shutting down",
+                config.tunnelOptions().drainTimeoutMillis());
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -144,13 +144,15 @@ final class PublisherRegistry {
     }
 
     /** Sends GOAWAY on every tunnel and waits up to two seconds for them to close. */
-    void shutdownAll(String reason) {
+    void shutdownAll(String reason, long drainTimeoutMillis) {
         List<Tunnel> all = publisherTunnels();
         all.addAll(clientGateways);
         for (Tunnel tunnel : all) {
             tunnel.shutdownGracefully(reason);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        // Each tunnel closes by itself once its flows finished or its drain timeout passed.
+        long deadline = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(drainTimeoutMillis + 1_000);
         for (Tunnel tunnel : all) {
             long left = deadline - System.nanoTime();
             if (left > 0) {
