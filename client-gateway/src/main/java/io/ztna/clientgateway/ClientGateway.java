@@ -57,7 +57,7 @@ public final class ClientGateway implements AutoCloseable {
         this.config = config;
         this.group = Transports.newGroup(config.threads());
         this.dnsRelay = new DnsQueryRelay(config.id());
-        this.selector = new PublisherSelector(config.stickiness());
+        this.selector = new PublisherSelector(config.stickiness(), config.latencyTolerance());
     }
 
     public ClientGateway start() throws ConfigException, IOException, InterruptedException {

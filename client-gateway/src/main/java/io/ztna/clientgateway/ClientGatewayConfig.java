@@ -29,18 +29,22 @@ import java.util.List;
  * @param policyReloadInterval how often the policy and directory files are checked for changes
  * @param stickiness how long a user's flows to an app keep going to the same publisher after
  *     the last one; zero turns stickiness off
+ * @param latencyTolerance publishers whose round trip is within this much (or 20 %) of the
+ *     best one count as equally close, and load decides among them
  */
 public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocketAddress admin,
         List<InetSocketAddress> publisherGateways, Path policyFile,
         Duration policyReloadInterval, TlsConfig tls, TunnelSection tunnel,
-        ReconnectSection reconnect, int threads, Duration stickiness) {
+        ReconnectSection reconnect, int threads, Duration stickiness,
+        Duration latencyTolerance) {
 
     static final Duration DEFAULT_POLICY_RELOAD_INTERVAL = Duration.ofSeconds(1);
 
     /** The YAML layout of the file. */
     record File(HostAndPort listen, HostAndPort admin, List<HostAndPort> publisherGateways,
             Path policy, Duration policyReloadInterval, TlsSection tls, TunnelSection tunnel,
-            ReconnectSection reconnect, Integer threads, Duration stickiness) {
+            ReconnectSection reconnect, Integer threads, Duration stickiness,
+            Duration latencyTolerance) {
 
         @JsonCreator
         File(@JsonProperty(value = "listen", required = true) @PortZeroAllowed HostAndPort listen,
@@ -53,7 +57,8 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
                 @JsonProperty("tunnel") TunnelSection tunnel,
                 @JsonProperty("reconnect") ReconnectSection reconnect,
                 @JsonProperty("threads") Integer threads,
-                @JsonProperty("stickiness") Duration stickiness) {
+                @JsonProperty("stickiness") Duration stickiness,
+                @JsonProperty("latencyTolerance") Duration latencyTolerance) {
             if (publisherGateways.isEmpty()) {
                 throw new IllegalArgumentException("publisherGateways: empty (expected: at least "
                         + "one publisher gateway host:port)");
@@ -75,6 +80,12 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
             this.threads = threads == null ? 0 : threads;
             this.stickiness = stickiness == null
                     ? PublisherSelector.DEFAULT_STICKINESS : stickiness;
+            if (latencyTolerance != null && latencyTolerance.isNegative()) {
+                throw new IllegalArgumentException("latencyTolerance: " + latencyTolerance
+                        + " (expected: 0 or more, such as 2ms)");
+            }
+            this.latencyTolerance = latencyTolerance == null
+                    ? PublisherSelector.DEFAULT_LATENCY_TOLERANCE : latencyTolerance;
         }
     }
 
@@ -101,6 +112,6 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
         return new ClientGatewayConfig(id, file.listen().toSocketAddress(),
                 file.admin() == null ? null : file.admin().toSocketAddress(), gateways,
                 baseDir.resolve(file.policy()), file.policyReloadInterval(), tls, file.tunnel(),
-                file.reconnect(), file.threads(), file.stickiness());
+                file.reconnect(), file.threads(), file.stickiness(), file.latencyTolerance());
     }
 }

@@ -38,9 +38,19 @@ class PublisherSelectionTest {
 
     static MultiGatewayLab lab;
 
+    /**
+     * Starts the lab with a latency tolerance far above any loopback round trip, so that load
+     * alone decides between the two publishers: on a busy machine the keepalive round trips of
+     * two loopback tunnels can differ by more than the default 2 ms.
+     */
     @BeforeAll
     static void startLab() throws Exception {
-        lab = new MultiGatewayLab(dir, USERS).start();
+        lab = new MultiGatewayLab(dir, USERS).writeConfigs();
+        for (String gateway : List.of("client-gateway", "client-gateway-2")) {
+            lab.edit(gateway, "policy: policy.yaml\n",
+                    "policy: policy.yaml\nlatencyTolerance: 10s\n");
+        }
+        lab.startWith(MultiGatewayLab.PUBLISHER_CONFIGS);
     }
 
     @AfterAll

@@ -41,17 +41,31 @@ public final class PublisherSelector {
     static final int MAX_DESTINATION_ENTRIES = 100_000;
     /** Round trips this far above the best, in microseconds, are still in the group. */
     static final long GROUP_MARGIN_MICROS = 2_000;
+
+    /** The default of the client gateway's {@code latencyTolerance}: the group margin. */
+    public static final Duration DEFAULT_LATENCY_TOLERANCE =
+            Duration.ofNanos(GROUP_MARGIN_MICROS * 1_000);
     /** Round trips this fraction above the best, as 1/n, are still in the group (1/5 = 20 %). */
     static final long GROUP_FRACTION_DIVISOR = 5;
 
     private final LongSupplier nanoClock;
     private final RandomGenerator random;
+    private final long marginMicros;
     private final StickyChoices sticky;
     private final DestinationSkips skips;
 
     /** @param stickiness how long a (user, app) choice lasts after its last use; 0 for none */
     public PublisherSelector(Duration stickiness) {
-        this(stickiness, System::nanoTime, new SplittableRandom());
+        this(stickiness, DEFAULT_LATENCY_TOLERANCE);
+    }
+
+    /**
+     * @param latencyTolerance publishers this close to the best round trip (or within 20 % of
+     *     it) are in the lowest-latency group
+     */
+    public PublisherSelector(Duration stickiness, Duration latencyTolerance) {
+        this(stickiness, System::nanoTime, new SplittableRandom(),
+                latencyTolerance.toNanos() / 1_000);
     }
 
     /**
@@ -59,6 +73,12 @@ public final class PublisherSelector {
      * @param random the source that breaks ties
      */
     PublisherSelector(Duration stickiness, LongSupplier nanoClock, RandomGenerator random) {
+        this(stickiness, nanoClock, random, GROUP_MARGIN_MICROS);
+    }
+
+    PublisherSelector(Duration stickiness, LongSupplier nanoClock, RandomGenerator random,
+            long marginMicros) {
+        this.marginMicros = marginMicros;
         this.nanoClock = nanoClock;
         this.random = random;
         this.sticky = new StickyChoices(stickiness.toNanos(), MAX_STICKY_ENTRIES);
@@ -165,7 +185,7 @@ public final class PublisherSelector {
         return best != null ? best : links.get(random.nextInt(links.size()));
     }
 
-    private static List<Selection.Candidate> lowestLatencyGroup(List<Selection.Candidate> pool) {
+    private List<Selection.Candidate> lowestLatencyGroup(List<Selection.Candidate> pool) {
         long best = -1;
         for (Selection.Candidate candidate : pool) {
             long rtt = candidate.rttMicros();
@@ -176,7 +196,7 @@ public final class PublisherSelector {
         if (best < 0) {
             return pool;
         }
-        long limit = best + Math.max(best / GROUP_FRACTION_DIVISOR, GROUP_MARGIN_MICROS);
+        long limit = best + Math.max(best / GROUP_FRACTION_DIVISOR, marginMicros);
         List<Selection.Candidate> group = new ArrayList<>();
         for (Selection.Candidate candidate : pool) {
             if (candidate.rttMicros() < 0 || candidate.rttMicros() <= limit) {
