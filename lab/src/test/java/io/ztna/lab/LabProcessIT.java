@@ -194,10 +194,12 @@ class LabProcessIT {
                     .isEqualTo("[" + (clientGateway + 1) + "]");
             assertThat(daemons.get(6).path("state").path("tunnel").asText()).isEqualTo("up");
             for (int i : List.of(2, 3, 4, 5)) {
-                for (JsonNode tunnel : daemons.get(i).path("state").path("tunnels")) {
+                // Publishers list their gateways, client gateways their tunnels.
+                String field = names.get(i).startsWith("pub") ? "gateways" : "tunnels";
+                for (JsonNode tunnel : daemons.get(i).path("state").path(field)) {
                     assertThat(tunnel.path("state").asText()).as(names.get(i)).isEqualTo("up");
                 }
-                assertThat(daemons.get(i).path("state").path("tunnels")).hasSize(2);
+                assertThat(daemons.get(i).path("state").path(field)).as(names.get(i)).hasSize(2);
             }
 
             List<String> served = awaitFlowPublishers(1);
@@ -262,6 +264,14 @@ class LabProcessIT {
             case "publisher-gateway":
                 return status.path("publishers").size() == 2
                         && status.path("clientGateways").asInt() == 2;
+            case "publisher":
+                int up = 0;
+                for (JsonNode gateway : status.path("gateways")) {
+                    if (gateway.path("state").asText().equals("up")) {
+                        up++;
+                    }
+                }
+                return up == 2;
             default:
                 for (JsonNode tunnel : status.path("tunnels")) {
                     if (!tunnel.path("state").asText().equals("up")) {

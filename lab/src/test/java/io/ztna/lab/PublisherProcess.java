@@ -62,9 +62,11 @@ final class PublisherProcess implements AutoCloseable {
         if (result.exitCode() != 0) {
             return List.of();
         }
+        // The publisher lists each configured gateway with the state of its tunnel: only "up"
+        // carries flows, and every other state (connecting, failed, standby...) counts as down.
         List<String> states = new ArrayList<>();
-        for (JsonNode tunnel : JSON.readTree(result.output()).path("tunnels")) {
-            states.add(tunnel.path("state").asText());
+        for (JsonNode gateway : JSON.readTree(result.output()).path("gateways")) {
+            states.add(gateway.path("state").asText().equals("up") ? "up" : "down");
         }
         return states;
     }
