@@ -3,9 +3,16 @@ package io.ztna.agent;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
+import io.ztna.agent.capture.CaptureSection;
 import io.ztna.agent.capture.FlowOpener;
+import io.ztna.agent.capture.HttpConnectServer;
 import io.ztna.agent.capture.PortForward;
 import io.ztna.agent.capture.SocksServer;
+import io.ztna.agent.capture.StubAddressLookup;
+import io.ztna.agent.dns.DnsServer;
+import io.ztna.agent.dns.PublisherDns;
+import io.ztna.agent.gateway.FailoverDialer;
+import io.ztna.agent.capture.TransparentCapture;
 import io.ztna.agent.posture.DeviceKey;
 import io.ztna.agent.posture.PostureCollector;
 import io.ztna.agent.posture.PostureReporter;
@@ -14,6 +21,7 @@ import io.ztna.agent.steering.SteeringState;
 import io.ztna.proto.admin.AdminServer;
 import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.ControlMessage;
+import io.ztna.proto.control.DnsAnswerMessage;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ztna.agent.steering.Notice;
 import io.ztna.agent.dns.PublisherDns;
@@ -35,19 +43,20 @@ import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsContexts;
 import io.ztna.proto.transport.Transports;
-import io.ztna.proto.tunnel.TunnelDialer;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client agent: keeps one tunnel to the client gateway, applies the steering policy the
+ * The client agent: keeps one tunnel to the closest reachable client gateway, applies the steering policy the
  * gateway sends, captures flows through its SOCKS5 server and port forwards, and reports the
  * device's posture.
  */
@@ -61,13 +70,27 @@ public final class ClientAgent implements AutoCloseable {
     private final TunnelPublisherDns publisherDns;
     private volatile String lastDisconnect;
     private final List<AutoCloseable> listeners = new ArrayList<>();
-    private volatile TunnelDialer dialer;
+    private volatile FailoverDialer dialer;
     private SocksServer socks;
+    private HttpConnectServer httpProxy;
+    private final StubAddressLookup stubs;
+    private TransparentCapture capture;
     private AdminServer admin;
     private PostureReporter posture;
+    private volatile DnsServer dns;
 
+    /** Creates an agent whose transparent capture maps stub addresses with its DNS server. */
     public ClientAgent(ClientAgentConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * @param stubs maps stub addresses back to app names for transparent capture, or null to
+     *     use this agent's own DNS server
+     */
+    public ClientAgent(ClientAgentConfig config, StubAddressLookup stubs) {
         this.config = config;
+        this.stubs = stubs == null ? stubLookup() : stubs;
         this.group = Transports.newGroup(config.threads());
         this.steering = new SteeringState(config.uncoveredDirect());
         this.publisherDns = new TunnelPublisherDns(
@@ -76,19 +99,29 @@ public final class ClientAgent implements AutoCloseable {
 
     public ClientAgent start() throws IOException, InterruptedException {
         SslContext ssl = TlsContexts.client(config.tls(), PeerRole.CLIENT_GATEWAY);
-        // TODO: fail over to the next configured client gateway when the first is unreachable.
-        InetSocketAddress gateway = config.gateways().get(0);
         posture = new PostureReporter(config.posture(),
                 new PostureCollector(PostureSources.system(), config.posture().checks()),
                 DeviceKey.load(config.tls().privateKeyFile())).start();
-        dialer = new TunnelDialer(group, gateway, ssl, config.tunnel().toOptions(),
+        dialer = new FailoverDialer(group, config.gateways(), ssl, config.tunnel().toOptions(),
                 (peer, channel) -> new GatewayListener(), config.reconnect().newBackoff(),
-                posture::tunnelReady);
-        dialer.start();
+                config.gatewayReevaluation(), posture::tunnelReady);
         FlowOpener opener = this::open;
+        if (config.dns() != null) {
+            dns = new DnsServer(group, config.dns(), steering::policy, publisherDns,
+                    Clock.systemUTC()).start();
+            listeners.add(dns);
+        }
+        if (config.capture().parsedMode() != CaptureSection.Mode.OFF) {
+            startCapture(opener);
+        }
+        dialer.start();
         if (config.socks() != null) {
             socks = new SocksServer(group, config.socks(), opener, steering).start();
             listeners.add(socks);
+        }
+        if (config.httpProxy() != null) {
+            httpProxy = new HttpConnectServer(group, config.httpProxy(), opener, steering).start();
+            listeners.add(httpProxy);
         }
         for (ClientAgentConfig.PortForwardSpec forward : config.forwards()) {
             listeners.add(new PortForward(group, forward.listen(), forward.to().host(),
@@ -97,17 +130,31 @@ public final class ClientAgent implements AutoCloseable {
         if (config.admin() != null) {
             admin = new AdminServer(config.admin(), this::isReady, this::status).start(group);
         }
-        log.info("client agent started: gateway={} socks={} forwards={} transport={} tls={}",
-                gateway, config.socks(), config.forwards().size(), Transports.name(),
-                TlsContexts.provider());
+        log.info("client agent started: gateways={} socks={} httpProxy={} capture={} forwards={} "
+                + "transport={} tls={}", config.gateways(), config.socks(), config.httpProxy(),
+                capture != null && capture.running() ? config.capture().mode() : "off",
+                config.forwards().size(), Transports.name(), TlsContexts.provider());
         return this;
+    }
+
+    /**
+     * Starts transparent capture before the tunnel dials, so the tunnel's socket carries the
+     * mark that the capture rules let pass.
+     */
+    private void startCapture(FlowOpener opener) throws IOException, InterruptedException {
+        capture = new TransparentCapture(group, config.capture(), stubs, steering, opener);
+        if (capture.start(steering.policy())) {
+            dialer.socketMark(capture.socketMark());
+            steering.addListener(capture::policyChanged);
+            listeners.add(capture);
+        }
     }
 
     private Future<Stream> open(FlowMetadata flow) {
         Tunnel tunnel = dialer.current();
         if (tunnel == null) {
             return group.next().newFailedFuture(new FlowOpenException(OpenResult.GOING_AWAY,
-                    "no tunnel to the client gateway " + dialer.target()));
+                    "no tunnel to any client gateway of " + dialer.gateways()));
         }
         return tunnel.open(flow);
     }
@@ -131,6 +178,28 @@ public final class ClientAgent implements AutoCloseable {
         return socks == null ? null : socks.localAddress();
     }
 
+    /** Returns the DNS server's address, or null when none is configured. */
+    public InetSocketAddress dnsAddress() {
+        DnsServer server = dns;
+        return server == null ? null : server.localAddress();
+    }
+
+    /**
+     * Returns the lookup from stub address to app name. It finds nothing while no DNS server
+     * is configured or before it started.
+     */
+    public StubAddressLookup stubLookup() {
+        return address -> {
+            DnsServer server = dns;
+            return server == null ? null : server.stubLookup().hostFor(address);
+        };
+    }
+
+    /** Returns the HTTP CONNECT proxy's address, or null when none is configured. */
+    public InetSocketAddress httpProxyAddress() {
+        return httpProxy == null ? null : httpProxy.localAddress();
+    }
+
     /** Returns the admin endpoint's address, or null when none is configured. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.localAddress();
@@ -141,7 +210,9 @@ public final class ClientAgent implements AutoCloseable {
         Map<String, Object> status = new LinkedHashMap<>();
         Tunnel tunnel = dialer.current();
         status.put("role", "client-agent");
-        status.put("gateway", dialer.target().toString());
+        InetSocketAddress gateway = dialer.currentGateway();
+        status.put("gateway", gateway == null ? null : gateway.toString());
+        status.put("gateways", dialer.status());
         status.put("tunnel", tunnel == null ? "down" : "up");
         status.put("peer", tunnel == null ? null : tunnel.peer());
         status.put("streams", tunnel == null ? 0 : tunnel.streamCount());
@@ -156,11 +227,14 @@ public final class ClientAgent implements AutoCloseable {
                         "rule", String.valueOf(app.rule())))
                 .toList());
         status.put("socks", socks == null ? null : socks.localAddress().toString());
+        status.put("httpProxy", httpProxy == null ? null : httpProxy.localAddress().toString());
+        status.put("capture", capture == null ? Map.of("mode", "off") : capture.status());
         status.put("lastDisconnect", lastDisconnect);
         status.put("notices", steering.notices().recent());
         status.put("posture", posture.lastSent());
         status.put("lastReauth",
                 posture.lastReauth() == null ? null : posture.lastReauth().toString());
+        status.put("dns", dns == null ? null : dns.status());
         return status;
     }
 

@@ -2,6 +2,8 @@ package io.ztna.agent;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ztna.agent.dns.DnsSection;
+import io.ztna.agent.capture.CaptureSection;
 import io.ztna.agent.posture.PostureSection;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
@@ -31,14 +33,20 @@ import java.util.Locale;
  * @param uncoveredDirect whether destinations the steering policy does not cover are connected
  *     directly (true) or rejected
  * @param steeringPolicyPullInterval how often the agent asks for its steering policy
+ * @param gatewayReevaluation how often the agent measures the connect time to each gateway
  * @param posture posture collection and reporting, with check files resolved
+ * @param dns the DNS server's settings with the state file resolved, or null for no server
+ * @param httpProxy HTTP CONNECT proxy listener address, or null for none
+ * @param capture transparent capture settings; mode {@code off} unless configured
  */
 public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddress admin,
         TlsConfig tls, TunnelSection tunnel, ReconnectSection reconnect, InetSocketAddress socks,
         List<PortForwardSpec> forwards, boolean uncoveredDirect, int threads,
-        Duration steeringPolicyPullInterval, PostureSection posture) {
+        Duration steeringPolicyPullInterval, PostureSection posture, DnsSection dns,
+        Duration gatewayReevaluation, InetSocketAddress httpProxy, CaptureSection capture) {
 
     static final Duration DEFAULT_PULL_INTERVAL = Duration.ofMinutes(15);
+    static final Duration DEFAULT_GATEWAY_REEVALUATION = Duration.ofSeconds(60);
 
     /** One port forward: connections to {@code listen} reach {@code to} through the tunnel. */
     public record PortForwardSpec(InetSocketAddress listen, HostAndPort to) {
@@ -65,7 +73,9 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
     record File(List<HostAndPort> gateways, HostAndPort admin, TlsSection tls,
             TunnelSection tunnel, ReconnectSection reconnect, HostAndPort socks,
             List<ForwardEntry> forwards, String uncovered, Integer threads,
-            Duration steeringPolicyPullInterval, PostureSection posture) implements Validatable {
+            Duration steeringPolicyPullInterval, PostureSection posture, DnsSection dns,
+            Duration gatewayReevaluation, HostAndPort httpProxy, CaptureSection capture)
+            implements Validatable {
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
@@ -78,7 +88,11 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 @JsonProperty("uncovered") String uncovered,
                 @JsonProperty("threads") Integer threads,
                 @JsonProperty("steeringPolicyPullInterval") Duration steeringPolicyPullInterval,
-                @JsonProperty("posture") PostureSection posture) {
+                @JsonProperty("posture") PostureSection posture,
+                @JsonProperty("dns") DnsSection dns,
+                @JsonProperty("gatewayReevaluation") Duration gatewayReevaluation,
+                @JsonProperty("httpProxy") @PortZeroAllowed HostAndPort httpProxy,
+                @JsonProperty("capture") CaptureSection capture) {
             if (gateways.isEmpty()) {
                 throw new IllegalArgumentException(
                         "gateways: empty (expected: at least one client gateway host:port)");
@@ -106,11 +120,26 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
             this.steeringPolicyPullInterval = steeringPolicyPullInterval == null
                     ? DEFAULT_PULL_INTERVAL : steeringPolicyPullInterval;
             this.posture = posture == null ? PostureSection.DEFAULTS : posture;
+            this.dns = dns;
+            if (gatewayReevaluation != null
+                    && gatewayReevaluation.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("gatewayReevaluation: "
+                        + gatewayReevaluation.toMillis() + "ms is too short (expected: at least "
+                        + "1s, such as 60s)");
+            }
+            this.gatewayReevaluation = gatewayReevaluation == null
+                    ? DEFAULT_GATEWAY_REEVALUATION : gatewayReevaluation;
+            this.httpProxy = httpProxy;
+            this.capture = capture == null ? CaptureSection.DEFAULTS : capture;
         }
 
         @Override
         public void validate(ValidationContext context) throws ConfigException {
             posture.validate(context.at("posture"));
+            if (dns != null) {
+                dns.validate(context.at("dns"));
+            }
+            capture.validate(context.at("capture"));
         }
     }
 
@@ -130,6 +159,10 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
                 tls, file.tunnel(), file.reconnect(),
                 file.socks() == null ? null : file.socks().toSocketAddress(), forwards,
                 file.uncovered().equals("direct"), file.threads(),
-                file.steeringPolicyPullInterval(), file.posture().resolve(baseDir));
+                file.steeringPolicyPullInterval(), file.posture().resolve(baseDir),
+                file.dns() == null ? null : file.dns().resolve(baseDir),
+                file.gatewayReevaluation(),
+                file.httpProxy() == null ? null : file.httpProxy().toSocketAddress(),
+                file.capture());
     }
 }

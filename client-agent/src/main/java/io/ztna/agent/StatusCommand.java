@@ -99,8 +99,14 @@ final class StatusCommand implements Callable<Integer> {
             out.println(status.toPrettyString());
             return 0;
         }
+        JsonNode current = status.path("gateway");
         out.println("tunnel: " + status.path("tunnel").asText() + " (gateway "
-                + status.path("gateway").asText() + ")");
+                + (current.isNull() ? "none" : current.asText()) + ")");
+        for (JsonNode gateway : status.path("gateways")) {
+            out.println("  gateway " + gateway.path("address").asText() + " connect time "
+                    + connectTime(gateway) + (gateway.path("current").asBoolean()
+                            ? " (current)" : ""));
+        }
         out.println("steering policy version: " + status.path("steeringPolicyVersion").asText());
         for (JsonNode app : status.path("steeringApps")) {
             out.println("  steers " + app.path("name").asText() + " " + app.path("hosts").asText()
@@ -126,6 +132,15 @@ final class StatusCommand implements Callable<Integer> {
                             + notice.path("rule").asText() + ")"));
         }
         return 0;
+    }
+
+    /** Returns a gateway's measured connect time as text, such as "850 us" or "unreachable". */
+    private static String connectTime(JsonNode gateway) {
+        JsonNode rtt = gateway.path("rttMicros");
+        if (!rtt.isNull() && !rtt.isMissingNode()) {
+            return rtt.asLong() + " us";
+        }
+        return gateway.path("reachable").isNull() ? "not measured" : "unreachable";
     }
 
     /** Prints a section of the status document when the agent reports it, as compact JSON. */

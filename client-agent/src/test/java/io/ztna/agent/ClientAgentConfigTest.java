@@ -9,6 +9,7 @@ import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.testing.TestPki;
 import io.ztna.proto.tls.TlsConfig;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -284,5 +285,30 @@ class ClientAgentConfigTest {
 
         assertThat(message).isEqualTo(configFile + ":11:7: posture.checks[0].path: unknown "
                 + "field 'path': expected one of command, file, name, timeout");
+    }
+
+    @Test
+    void gatewayListAndReevaluationParsed() throws Exception {
+        Files.writeString(configFile, header.replace("gateways: [127.0.0.1:8443]",
+                "gateways: [127.0.0.1:8443, '[::1]:9443']") + "gatewayReevaluation: 30s\n");
+        ClientAgentConfig config = ClientAgentConfig.load(configFile);
+
+        assertThat(config.gateways()).containsExactly(
+                new InetSocketAddress("127.0.0.1", 8443),
+                new InetSocketAddress("::1", 9443));
+        assertThat(config.gatewayReevaluation()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void gatewayReevaluationDefaultsToOneMinute() throws Exception {
+        assertThat(load("").gatewayReevaluation()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void shortGatewayReevaluationRejected() throws Exception {
+        String message = errorOf("gatewayReevaluation: 500ms\n");
+
+        assertThat(message).isEqualTo(configFile + ":9:1: gatewayReevaluation: 500ms is too "
+                + "short (expected: at least 1s, such as 60s)");
     }
 }

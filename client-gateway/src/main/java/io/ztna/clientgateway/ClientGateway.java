@@ -8,6 +8,8 @@ import io.ztna.clientgateway.policy.AccessPolicy;
 import io.ztna.clientgateway.policy.PolicyStore;
 import io.ztna.clientgateway.routing.PublisherDirectory;
 import io.ztna.clientgateway.routing.PublisherGatewayListener;
+import io.ztna.clientgateway.routing.PublisherLink;
+import io.ztna.clientgateway.routing.PublisherSelector;
 import io.ztna.proto.admin.AdminServer;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.dns.DnsQueryRelay;
@@ -43,6 +45,7 @@ public final class ClientGateway implements AutoCloseable {
     private final ClientGatewayConfig config;
     private final EventLoopGroup group;
     private final PublisherDirectory directory = new PublisherDirectory();
+    private final PublisherSelector selector;
     private final DnsQueryRelay dnsRelay;
     private final List<TunnelDialer> dialers = new ArrayList<>();
     private final Map<Tunnel, AgentSession> agents = new ConcurrentHashMap<>();
@@ -54,6 +57,7 @@ public final class ClientGateway implements AutoCloseable {
         this.config = config;
         this.group = Transports.newGroup(config.threads());
         this.dnsRelay = new DnsQueryRelay(config.id());
+        this.selector = new PublisherSelector(config.stickiness(), config.latencyTolerance());
     }
 
     public ClientGateway start() throws ConfigException, IOException, InterruptedException {
@@ -81,7 +85,7 @@ public final class ClientGateway implements AutoCloseable {
                 config.tunnel().toOptions(), (peer, channel) -> {
                     AgentSession session = new AgentSession(config.id(), peer,
                             AgentSession.peerCertificate(channel), policies, directory,
-                            certificateCheck, dnsRelay);
+                            selector, certificateCheck, dnsRelay);
                     return new TrackingListener(session, agents);
                 }).bind();
         policies.watch(config.policyReloadInterval());
@@ -167,10 +171,28 @@ public final class ClientGateway implements AutoCloseable {
         }
         status.put("tunnels", tunnels);
         status.put("publishers", directory.connectedPublishers());
+        List<Map<String, Object>> links = new ArrayList<>();
+        for (PublisherLink link : directory.allLinks()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("publisher", link.publisher());
+            entry.put("publisherGateway", link.gateway());
+            entry.put("connected", link.state().connected() && link.acceptsNewStreams());
+            entry.put("activeFlows", link.state().activeFlows());
+            entry.put("inFlight", directory.inFlight(link.publisher()));
+            entry.put("publisherRttMicros", link.state().rttMicros());
+            entry.put("gatewayRttMicros",
+                    link.gatewayRttNanos() < 0 ? -1 : link.gatewayRttNanos() / 1_000);
+            entry.put("apps", link.state().apps());
+            links.add(entry);
+        }
+        status.put("publisherLinks", links);
         return status;
     }
 
-    /** Stops accepting, sends GOAWAY on every tunnel and waits briefly for them to drain. */
+    /**
+     * Stops accepting, sends GOAWAY on every tunnel and waits for their flows to finish, at most
+     * the tunnel drain timeout.
+     */
     @Override
     public void close() {
         log.info("client gateway stopping: id={}", config.id());
@@ -194,7 +216,9 @@ public final class ClientGateway implements AutoCloseable {
                 open.add(tunnel);
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        // Each tunnel closes by itself once its flows finished or its drain timeout passed.
+        long deadline = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(config.tunnel().drainTimeout().toMillis() + 1_000);
         for (Tunnel tunnel : open) {
             long left = deadline - System.nanoTime();
             if (left > 0) {

@@ -2,6 +2,7 @@ package io.ztna.clientgateway;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ztna.clientgateway.routing.PublisherSelector;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
 import io.ztna.proto.config.HostAndPort;
@@ -26,18 +27,24 @@ import java.util.List;
  * @param publisherGateways publisher gateways to keep a tunnel to, each
  * @param policyFile the apps, users and rules file
  * @param policyReloadInterval how often the policy and directory files are checked for changes
+ * @param stickiness how long a user's flows to an app keep going to the same publisher after
+ *     the last one; zero turns stickiness off
+ * @param latencyTolerance publishers whose round trip is within this much (or 20 %) of the
+ *     best one count as equally close, and load decides among them
  */
 public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocketAddress admin,
         List<InetSocketAddress> publisherGateways, Path policyFile,
         Duration policyReloadInterval, TlsConfig tls, TunnelSection tunnel,
-        ReconnectSection reconnect, int threads) {
+        ReconnectSection reconnect, int threads, Duration stickiness,
+        Duration latencyTolerance) {
 
     static final Duration DEFAULT_POLICY_RELOAD_INTERVAL = Duration.ofSeconds(1);
 
     /** The YAML layout of the file. */
     record File(HostAndPort listen, HostAndPort admin, List<HostAndPort> publisherGateways,
             Path policy, Duration policyReloadInterval, TlsSection tls, TunnelSection tunnel,
-            ReconnectSection reconnect, Integer threads) {
+            ReconnectSection reconnect, Integer threads, Duration stickiness,
+            Duration latencyTolerance) {
 
         @JsonCreator
         File(@JsonProperty(value = "listen", required = true) @PortZeroAllowed HostAndPort listen,
@@ -49,7 +56,9 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
                 @JsonProperty(value = "tls", required = true) TlsSection tls,
                 @JsonProperty("tunnel") TunnelSection tunnel,
                 @JsonProperty("reconnect") ReconnectSection reconnect,
-                @JsonProperty("threads") Integer threads) {
+                @JsonProperty("threads") Integer threads,
+                @JsonProperty("stickiness") Duration stickiness,
+                @JsonProperty("latencyTolerance") Duration latencyTolerance) {
             if (publisherGateways.isEmpty()) {
                 throw new IllegalArgumentException("publisherGateways: empty (expected: at least "
                         + "one publisher gateway host:port)");
@@ -69,6 +78,14 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
             this.tunnel = tunnel == null ? TunnelSection.DEFAULTS : tunnel;
             this.reconnect = reconnect == null ? ReconnectSection.DEFAULTS : reconnect;
             this.threads = threads == null ? 0 : threads;
+            this.stickiness = stickiness == null
+                    ? PublisherSelector.DEFAULT_STICKINESS : stickiness;
+            if (latencyTolerance != null && latencyTolerance.isNegative()) {
+                throw new IllegalArgumentException("latencyTolerance: " + latencyTolerance
+                        + " (expected: 0 or more, such as 2ms)");
+            }
+            this.latencyTolerance = latencyTolerance == null
+                    ? PublisherSelector.DEFAULT_LATENCY_TOLERANCE : latencyTolerance;
         }
     }
 
@@ -95,7 +112,6 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
         return new ClientGatewayConfig(id, file.listen().toSocketAddress(),
                 file.admin() == null ? null : file.admin().toSocketAddress(), gateways,
                 baseDir.resolve(file.policy()), file.policyReloadInterval(), tls, file.tunnel(),
-                file.reconnect(),
-                file.threads());
+                file.reconnect(), file.threads(), file.stickiness(), file.latencyTolerance());
     }
 }

@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bin/lab status}: prints each daemon's name, PID, whether it runs, its listening ports
- * and the state it reports on its admin port (tunnels up or down), as JSON.
+ * {@code bin/lab status}: prints each daemon's name, certificate id, PID, whether it runs, its
+ * listening ports and the state it reports on its admin port (tunnels up or down), as JSON.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Prints the lab's daemons with PIDs, ports and tunnel state as JSON.")

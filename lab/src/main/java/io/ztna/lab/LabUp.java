@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code bin/lab up}: writes the CA, certificates and configs into the state folder, starts the
  * demo apps in this process and each daemon as its own process, waits until every daemon is
- * ready, prints a line containing {@code ready}, and stops everything on Ctrl-C.
+ * ready, prints a line containing {@code ready}, and stops everything on Ctrl-C. With
+ * {@code --ha} it starts two client gateways, two publisher gateways and two publishers.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Starts the lab and runs until interrupted (Ctrl-C).")
@@ -46,17 +47,37 @@ final class LabUp implements Callable<Integer> {
             description = "Agent SOCKS5 port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int socksPort;
 
+    @Option(names = "--http-proxy-port", defaultValue = "3128",
+            description = "Agent HTTP CONNECT proxy port on 127.0.0.1 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int httpProxyPort;
+
+    @Option(names = "--dns-port", defaultValue = "5353",
+            description = "Agent DNS server port on 127.0.0.1, UDP and TCP "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int dnsPort;
+
+    @Option(names = "--ha",
+            description = "Starts two client gateways (cg-1, cg-2), two publisher gateways "
+                    + "(pg-1, pg-2) and two publishers (pub-1, pub-2) that serve every app. "
+                    + "cg-2 listens on --client-gateway-port + 1, pg-2 on "
+                    + "--publisher-gateway-port + 1, and cg-2, pg-2 and pub-2 take the admin "
+                    + "ports --admin-port + 4, + 5 and + 6.")
+    boolean ha;
+
     @Option(names = "--client-gateway-port", defaultValue = "8443",
-            description = "Client gateway's agent port (default: ${DEFAULT-VALUE}).")
+            description = "Agent port of client gateway cg-1; with --ha, cg-2 takes the next "
+                    + "port (default: ${DEFAULT-VALUE}).")
     int clientGatewayPort;
 
     @Option(names = "--publisher-gateway-port", defaultValue = "7443",
-            description = "Publisher gateway's port (default: ${DEFAULT-VALUE}).")
+            description = "Port of publisher gateway pg-1; with --ha, pg-2 takes the next "
+                    + "port (default: ${DEFAULT-VALUE}).")
     int publisherGatewayPort;
 
     @Option(names = "--admin-port", defaultValue = "9101",
-            description = "First of four admin ports: agent, client gateway, publisher gateway, "
-                    + "publisher (default: ${DEFAULT-VALUE}).")
+            description = "First of the admin ports: agent, client gateway, publisher gateway, "
+                    + "publisher, then with --ha cg-2, pg-2, pub-2 (default: ${DEFAULT-VALUE}).")
     int adminPort;
 
     @Option(names = "--demo-http-port", defaultValue = "18080",
@@ -69,8 +90,8 @@ final class LabUp implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "1",
             description = "Event loop threads of each daemon; 0 means two per core. The lab "
-                    + "runs four daemons on one host, so one each avoids thread hand-offs "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "runs four daemons, or seven with --ha, on one host, so one each avoids "
+                    + "thread hand-offs (default: ${DEFAULT-VALUE}).")
     int threads;
 
     private final List<DaemonProcess> daemons = new ArrayList<>();
@@ -79,13 +100,23 @@ final class LabUp implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Forward> parsedForwards = new ArrayList<>();
-        for (String forward : forwards) {
-            parsedForwards.add(Forward.parse(forward));
-        }
         LabPorts ports = new LabPorts(socksPort, clientGatewayPort, publisherGatewayPort,
                 adminPort, demoHttpPort, demoEchoPort);
+        List<LabDaemon> plan;
+        try {
+            for (String forward : forwards) {
+                parsedForwards.add(Forward.parse(forward));
+            }
+            plan = LabDaemon.of(ports, parsedForwards, ha);
+            LabDaemon.checkDistinctPorts(plan, ports);
+        } catch (IllegalArgumentException e) {
+            System.err.println("lab: " + e.getMessage());
+            return 2;
+        }
         Path dir = stateDir.toAbsolutePath();
-        LabState state = new LabState(dir, ports, parsedForwards, true).threads(threads);
+        LabState state = new LabState(dir, ports, parsedForwards, true).threads(threads).ha(ha)
+                .httpProxyPort(httpProxyPort)
+                .dnsPort(dnsPort);
         state.write();
 
         EventLoopGroup group = Transports.newGroup(1);
@@ -105,14 +136,10 @@ final class LabUp implements Callable<Integer> {
             stopped.countDown();
         }, "lab-shutdown"));
 
-        startDaemon(state, "publisher-gateway", "io.ztna.publishergateway.PublisherGatewayCommand",
-                ports.publisherGatewayAdmin());
-        startDaemon(state, "publisher", "io.ztna.publisher.PublisherCommand",
-                ports.publisherAdmin());
-        startDaemon(state, "client-gateway", "io.ztna.clientgateway.ClientGatewayCommand",
-                ports.clientGatewayAdmin());
-        startDaemon(state, "client-agent", "io.ztna.agent.ClientAgentCommand", ports.agentAdmin());
-        writeStatusFile(dir, ports, parsedForwards);
+        for (LabDaemon daemon : plan) {
+            startDaemon(state, daemon);
+        }
+        writeStatusFile(dir, ports, plan);
 
         if (!awaitReady()) {
             boolean exited = daemons.stream().anyMatch(daemon -> !daemon.isAlive());
@@ -145,10 +172,10 @@ final class LabUp implements Callable<Integer> {
         return 0;
     }
 
-    private void startDaemon(LabState state, String name, String mainClass, int admin)
-            throws IOException {
-        DaemonProcess daemon = new DaemonProcess(name, mainClass, state.config(name),
-                state.dir().resolve(name + ".log"), admin);
+    private void startDaemon(LabState state, LabDaemon spec) throws IOException {
+        DaemonProcess daemon = new DaemonProcess(spec.name(), spec.mainClass(),
+                state.config(spec.name()), state.dir().resolve(spec.name() + ".log"),
+                spec.adminPort());
         daemon.start();
         daemons.add(daemon);
     }
@@ -173,7 +200,8 @@ final class LabUp implements Callable<Integer> {
 
     private void printReady(Path dir, LabPorts ports, List<Forward> parsedForwards) {
         StringBuilder text = new StringBuilder()
-                .append("ztna lab ready: 4 daemons up, state and logs in ").append(dir).append('\n')
+                .append("ztna lab ready: ").append(daemons.size())
+                .append(" daemons up, state and logs in ").append(dir).append('\n')
                 .append("  curl --socks5-hostname 127.0.0.1:").append(ports.socks())
                 .append(" http://intranet.corp.internal:").append(ports.demoHttp()).append("/\n")
                 .append("  curl --socks5-hostname 127.0.0.1:").append(ports.socks())
@@ -185,22 +213,34 @@ final class LabUp implements Callable<Integer> {
             text.append("  forward 127.0.0.1:").append(forward.localPort()).append(" -> ")
                     .append(forward.host()).append(':').append(forward.port()).append('\n');
         }
+        if (ha) {
+            text.append("  HA: client gateways 127.0.0.1:").append(ports.clientGateway())
+                    .append(" (cg-1) and 127.0.0.1:").append(ports.clientGateway2())
+                    .append(" (cg-2), publisher gateways 127.0.0.1:")
+                    .append(ports.publisherGateway()).append(" (pg-1) and 127.0.0.1:")
+                    .append(ports.publisherGateway2()).append(" (pg-2), publishers pub-1 and "
+                            + "pub-2\n")
+                    .append("  kill a daemon by the PID that bin/lab status shows, then curl "
+                            + "again: flows move to the other daemon of that kind\n");
+        }
         text.append("  bin/lab status    shows PIDs, ports and tunnel state; Ctrl-C stops the lab");
         System.out.println(text);
         System.out.flush();
     }
 
-    private void writeStatusFile(Path dir, LabPorts ports, List<Forward> parsedForwards)
+    private void writeStatusFile(Path dir, LabPorts ports, List<LabDaemon> plan)
             throws IOException {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("labPid", ProcessHandle.current().pid());
+        status.put("ha", ha);
         List<Map<String, Object>> entries = new ArrayList<>();
-        for (DaemonProcess daemon : daemons) {
+        for (int i = 0; i < plan.size(); i++) {
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", daemon.name());
-            entry.put("pid", daemon.pid());
-            entry.put("adminPort", daemon.adminPort());
-            entry.put("ports", listeningPorts(daemon.name(), ports, parsedForwards));
+            entry.put("name", plan.get(i).name());
+            entry.put("id", plan.get(i).id());
+            entry.put("pid", daemons.get(i).pid());
+            entry.put("adminPort", plan.get(i).adminPort());
+            entry.put("ports", plan.get(i).listenPorts());
             entries.add(entry);
         }
         status.put("daemons", entries);
@@ -208,23 +248,6 @@ final class LabUp implements Callable<Integer> {
                 "echo", ports.demoEcho()));
         ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
         Files.writeString(dir.resolve(STATUS_FILE), json.writeValueAsString(status));
-    }
-
-    private static List<Integer> listeningPorts(String daemon, LabPorts ports,
-            List<Forward> parsedForwards) {
-        List<Integer> list = new ArrayList<>();
-        switch (daemon) {
-            case "publisher-gateway" -> list.add(ports.publisherGateway());
-            case "client-gateway" -> list.add(ports.clientGateway());
-            case "client-agent" -> {
-                list.add(ports.socks());
-                parsedForwards.forEach(forward -> list.add(forward.localPort()));
-            }
-            default -> {
-                // The publisher only dials out.
-            }
-        }
-        return list;
     }
 
     private void stopAll() {

@@ -44,18 +44,27 @@ final class CraftedAgent implements AutoCloseable {
 
     /** Issues a certificate for {@code user} on {@code device} and connects with it. */
     CraftedAgent(InProcessLab lab, String user, String device) throws Exception {
-        Path certs = lab.state.dir().resolve("certs");
+        this(lab.state.dir(), lab.ports.clientGateway(), user, device);
+    }
+
+    /**
+     * Issues a certificate for {@code user} on {@code device} from the CA in {@code stateDir}
+     * and connects with it to the client gateway on 127.0.0.1:{@code clientGatewayPort}.
+     */
+    CraftedAgent(Path stateDir, int clientGatewayPort, String user, String device)
+            throws Exception {
+        Path certs = stateDir.resolve("certs");
         CertificateAuthority ca = CertificateAuthority.load(certs.resolve("ca.pem"),
                 certs.resolve("ca-key.pem"));
         certificate = ca.issue(LeafRequest.builder(
                 SpiffeId.user(LabState.TRUST_DOMAIN, user, device)).build());
-        Path chain = lab.state.dir().resolve(device + ".pem");
-        Path key = lab.state.dir().resolve(device + "-key.pem");
+        Path chain = stateDir.resolve(device + ".pem");
+        Path key = stateDir.resolve(device + "-key.pem");
         certificate.write(chain, key);
         TlsConfig tls = new TlsConfig(chain, key, certs.resolve("ca.pem"),
                 LabState.TRUST_DOMAIN);
         dialer = new TunnelDialer(group,
-                new InetSocketAddress("127.0.0.1", lab.ports.clientGateway()),
+                new InetSocketAddress("127.0.0.1", clientGatewayPort),
                 TlsContexts.client(tls, PeerRole.CLIENT_GATEWAY),
                 TunnelSection.DEFAULTS.toOptions(), (peer, channel) -> new Listener(),
                 new Backoff(60_000, 60_000), tunnel -> { });

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Picks loopback ports that are free at the moment of asking. */
 final class FreePorts {
@@ -26,6 +28,38 @@ final class FreePorts {
             }
         }
         throw new IllegalStateException("no free port in 18100-18999");
+    }
+
+    /**
+     * Returns the first of {@code count} consecutive loopback ports that are all free, for
+     * {@code bin/lab up}, which derives ports from the one it is given.
+     */
+    static int consecutive(int count) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int first = next();
+            if (first + count - 1 > 65535) {
+                continue;
+            }
+            List<ServerSocket> listeners = new ArrayList<>();
+            try {
+                for (int port = first; port < first + count; port++) {
+                    listeners.add(new ServerSocket(port, 1, InetAddress.getLoopbackAddress()));
+                }
+                return first;
+            } catch (IOException e) {
+                // One of them is in use; start from another free port.
+            } finally {
+                for (ServerSocket socket : listeners) {
+                    try {
+                        socket.close();
+                    } catch (IOException e) {
+                        // Closing a listener that accepted nothing cannot lose data.
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free loopback ports found "
+                + "in 50 attempts");
     }
 
     static int next() {

@@ -33,11 +33,24 @@ final class InProcessLab implements AutoCloseable {
     Publisher publisher;
     ClientGateway clientGateway;
     ClientAgent agent;
+    final int httpProxyPort = FreePorts.next();
+    private boolean startAgent = true;
 
     InProcessLab(Path dir, List<Forward> forwards) {
         this.ports = new LabPorts(FreePorts.next(), FreePorts.next(), FreePorts.next(),
                 0, FreePorts.next(), FreePorts.inLabRange());
-        this.state = new LabState(dir, ports, forwards, false);
+        this.state = new LabState(dir, ports, forwards, false).httpProxyPort(httpProxyPort);
+    }
+
+    /**
+     * Starts every tier but the agent, which the caller runs elsewhere from
+     * {@code state.config("client-agent")}: for example in a network namespace that reaches
+     * the client gateway on {@code clientGatewayHost}.
+     */
+    InProcessLab withoutAgent(String clientGatewayHost) {
+        state.clientGatewayHost(clientGatewayHost);
+        startAgent = false;
+        return this;
     }
 
     InProcessLab start() throws Exception {
@@ -51,8 +64,11 @@ final class InProcessLab implements AutoCloseable {
         publisher = new Publisher(PublisherConfig.load(state.config("publisher"))).start();
         clientGateway = new ClientGateway(
                 ClientGatewayConfig.load(state.config("client-gateway"))).start();
-        agent = new ClientAgent(ClientAgentConfig.load(state.config("client-agent"))).start();
-        await(() -> agent.isReady() && clientGateway.isReady() && publisher.isReady()
+        if (startAgent) {
+            agent = new ClientAgent(ClientAgentConfig.load(state.config("client-agent"))).start();
+        }
+        await(() -> (agent == null || agent.isReady()) && clientGateway.isReady()
+                && publisher.isReady()
                 && clientGateway.directory().connectedPublishers().contains("pub-1"),
                 "all tiers ready");
         return this;
@@ -62,9 +78,19 @@ final class InProcessLab implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", ports.socks());
     }
 
+    InetSocketAddress httpProxy() {
+        return new InetSocketAddress("127.0.0.1", httpProxyPort);
+    }
+
     /** Waits up to 20 s for a condition, polling every 10 ms. */
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        await(condition, what, 20);
+    }
+
+    /** Waits up to {@code seconds} for a condition, polling every 10 ms. */
+    static void await(BooleanSupplier condition, String what, int seconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for: " + what);

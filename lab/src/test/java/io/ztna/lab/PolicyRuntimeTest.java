@@ -151,6 +151,9 @@ class PolicyRuntimeTest {
     @Test
     void reloadRevokesOnlyFlowsNoLongerAllowed() throws Exception {
         applyPolicy(BY_NAME, "", false);
+        // A crafted agent of an earlier test may still be closing at the client gateway.
+        InProcessLab.await(() -> lab.clientGateway.agentTunnels().size() == 1,
+                "only the lab's agent connected");
         Tunnel agentTunnel = lab.clientGateway.agentTunnels().get(0);
         try (Socks5Client.Connection byName = Socks5Client.connect(lab.socks(),
                 "host.lab.internal", lab.ports.demoEcho());
@@ -332,6 +335,9 @@ class PolicyRuntimeTest {
     void realAgentReportsPostureAndAnswersReauthentication() throws Exception {
         applyPolicy(BY_NAME, "", false,
                 "    - {group: engineering, interval: 1s, grace: 5s}\n");
+        // A crafted agent of an earlier test may still be closing at the client gateway.
+        InProcessLab.await(() -> lab.clientGateway.agentTunnels().size() == 1,
+                "only the lab's agent connected");
         Tunnel agentTunnel = lab.clientGateway.agentTunnels().get(0);
         String hostName = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         InProcessLab.await(() -> lab.clientGateway.agentSessions().stream().anyMatch(

@@ -79,6 +79,28 @@ final class Socks5Client {
         return new Connection(socket, reply);
     }
 
+    /** The SOCKS5 reply code and, when it is 0, the whole HTTP response that followed. */
+    record HttpResult(int reply, String response) {
+    }
+
+    /**
+     * Sends {@code GET /} with {@code Connection: close} to {@code host:port} through the proxy
+     * and reads the response to its end; the response is empty when the reply is not 0.
+     */
+    static HttpResult get(InetSocketAddress proxy, String host, int port) throws IOException {
+        try (Connection connection = connect(proxy, host, port)) {
+            if (connection.reply() != 0) {
+                return new HttpResult(connection.reply(), "");
+            }
+            OutputStream out = connection.socket().getOutputStream();
+            out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] response = connection.socket().getInputStream().readAllBytes();
+            return new HttpResult(0, new String(response, StandardCharsets.UTF_8));
+        }
+    }
+
     static byte[] readAll(InputStream in) throws IOException {
         return in.readAllBytes();
     }

@@ -3,6 +3,8 @@ package io.ztna.publishergateway;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.ztna.proto.control.PresenceMessage.PublisherState;
 import io.ztna.proto.admin.AdminServer;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
@@ -13,6 +15,7 @@ import io.ztna.proto.tls.TlsContexts;
 import io.ztna.proto.transport.Transports;
 import io.ztna.proto.tunnel.TunnelAcceptor;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +39,8 @@ public final class PublisherGateway implements AutoCloseable {
     private final PublisherRegistry registry;
     private TunnelAcceptor acceptor;
     private AdminServer admin;
+    private ScheduledFuture<?> rttUpdates;
+    private boolean closed;
 
     public PublisherGateway(PublisherGatewayConfig config) {
         this.config = config;
@@ -50,6 +55,9 @@ public final class PublisherGateway implements AutoCloseable {
                 tls, EnumSet.of(PeerRole.PUBLISHER, PeerRole.CLIENT_GATEWAY));
         acceptor = new TunnelAcceptor(group, config.listen(), ssl, config.tunnelOptions(),
                 this::listenerFor).bind();
+        rttUpdates = group.next().scheduleAtFixedRate(registry::announceRttChanges,
+                PublisherRegistry.RTT_UPDATE_INTERVAL_SECONDS,
+                PublisherRegistry.RTT_UPDATE_INTERVAL_SECONDS, TimeUnit.SECONDS);
         if (config.admin() != null) {
             admin = new AdminServer(config.admin(), () -> true, this::status).start(group);
         }
@@ -93,22 +101,43 @@ public final class PublisherGateway implements AutoCloseable {
         status.put("role", "publisher-gateway");
         status.put("id", config.id());
         status.put("listen", acceptor.localAddress().toString());
-        status.put("publishers", registry.publisherIds());
+        List<Map<String, Object>> publishers = new ArrayList<>();
+        for (PublisherState state : registry.publisherStates()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("id", state.id());
+            entry.put("connected", state.connected());
+            entry.put("activeFlows", state.activeFlows());
+            entry.put("rttMicros", state.rttMicros());
+            entry.put("apps", state.apps());
+            publishers.add(entry);
+        }
+        status.put("publishers", publishers);
         status.put("clientGateways", registry.clientGatewayCount());
         return status;
     }
 
-    /** Stops accepting, sends GOAWAY on every tunnel and waits briefly for them to drain. */
+    /**
+     * Stops accepting, sends GOAWAY on every tunnel and waits for their flows to finish, at
+     * most the tunnel drain timeout. Calls after the first do nothing.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         log.info("publisher gateway stopping: id={}", config.id());
         if (acceptor != null) {
             acceptor.close();
         }
+        if (rttUpdates != null) {
+            rttUpdates.cancel(false);
+        }
         if (admin != null) {
             admin.close();
         }
-        registry.shutdownAll("publisher gateway " + config.id() + " is shutting down");
+        registry.shutdownAll("publisher gateway " + config.id() + " is shutting down",
+                config.tunnelOptions().drainTimeoutMillis());
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

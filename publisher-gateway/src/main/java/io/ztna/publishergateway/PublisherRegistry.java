@@ -3,6 +3,7 @@ package io.ztna.publishergateway;
 import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.PresenceMessage;
 import io.ztna.proto.control.PresenceMessage.PublisherState;
+import io.ztna.proto.control.PublisherStatusMessage;
 import io.ztna.proto.dns.DnsQueryRelay;
 import io.ztna.proto.mux.Tunnel;
 import java.util.ArrayList;
@@ -13,15 +14,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishers connected to this gateway and the client gateways to tell about them. Every
- * change is announced to every client gateway at once; a client gateway that connects gets a
- * snapshot. Thread-safe.
+ * Publishers connected to this gateway and the client gateways to tell about them. A client
+ * gateway that connects gets a snapshot. A publisher that connects, goes away or reports a
+ * change in reachability or flow count is announced to every client gateway at once, with its
+ * tunnel's RTT. RTT changes alone are announced by {@link #announceRttChanges()}, which the
+ * gateway calls every {@link #RTT_UPDATE_INTERVAL_SECONDS} seconds. Thread-safe: changes and
+ * announcements happen under one lock, so every client gateway sees them in the same order.
  */
 final class PublisherRegistry {
 
+    /** Time between checks for RTT changes worth announcing. */
+    static final long RTT_UPDATE_INTERVAL_SECONDS = 5;
+
     private final String gatewayId;
     private final DnsQueryRelay dns;
-    private final Map<String, Tunnel> publishers = new ConcurrentHashMap<>();
+    private final Map<String, ConnectedPublisher> publishers = new ConcurrentHashMap<>();
     private final Set<Tunnel> clientGateways = ConcurrentHashMap.newKeySet();
 
     PublisherRegistry(String gatewayId) {
@@ -29,15 +36,16 @@ final class PublisherRegistry {
         this.dns = new DnsQueryRelay(gatewayId);
     }
 
-    /** Returns the tunnel of a connected publisher, or null. */
     /** Returns the relay of publisher DNS queries passed from client gateways to publishers. */
     DnsQueryRelay dns() {
         return dns;
     }
 
+    /** Returns the tunnel of a connected publisher that takes new flows, or null. */
     Tunnel publisher(String id) {
-        Tunnel tunnel = publishers.get(id);
-        return tunnel != null && tunnel.acceptsNewStreams() ? tunnel : null;
+        ConnectedPublisher publisher = publishers.get(id);
+        return publisher != null && publisher.tunnel.acceptsNewStreams()
+                ? publisher.tunnel : null;
     }
 
     int publisherCount() {
@@ -49,59 +57,102 @@ final class PublisherRegistry {
     }
 
     List<Tunnel> publisherTunnels() {
-        return new ArrayList<>(publishers.values());
+        List<Tunnel> tunnels = new ArrayList<>();
+        publishers.values().forEach(publisher -> tunnels.add(publisher.tunnel));
+        return tunnels;
     }
 
     List<String> publisherIds() {
         return new ArrayList<>(publishers.keySet());
     }
 
+    /** Returns the state of every connected publisher, as the next announcement would. */
+    synchronized List<PublisherState> publisherStates() {
+        List<PublisherState> states = new ArrayList<>();
+        publishers.values().forEach(publisher -> states.add(publisher.state()));
+        return states;
+    }
+
     /** Registers a publisher's tunnel; a newer tunnel of the same publisher replaces the older. */
-    void publisherUp(String id, Tunnel tunnel) {
-        Tunnel previous = publishers.put(id, tunnel);
-        if (previous != null && previous != tunnel) {
-            previous.shutdownGracefully("replaced by a newer tunnel of the same publisher");
+    synchronized void publisherUp(String id, Tunnel tunnel) {
+        ConnectedPublisher publisher = new ConnectedPublisher(id, tunnel);
+        ConnectedPublisher previous = publishers.put(id, publisher);
+        if (previous != null && previous.tunnel != tunnel) {
+            previous.tunnel.shutdownGracefully("replaced by a newer tunnel of the same publisher");
         }
-        announce(new PresenceMessage(gatewayId, false, List.of(new PublisherState(id, true))));
+        announce(List.of(publisher.announce()));
     }
 
     /** Forgets a publisher, unless it already reconnected on another tunnel. */
-    void publisherDown(String id, Tunnel tunnel) {
-        if (publishers.remove(id, tunnel)) {
-            announce(new PresenceMessage(gatewayId, false, List.of(new PublisherState(id, false))));
+    synchronized void publisherDown(String id, Tunnel tunnel) {
+        ConnectedPublisher publisher = publishers.get(id);
+        if (publisher != null && publisher.tunnel == tunnel) {
+            publishers.remove(id);
+            announce(List.of(new PublisherState(id, false)));
         }
     }
 
     /** Announces a publisher that stopped taking streams (GOAWAY) as gone. */
-    void publisherDraining(String id, Tunnel tunnel) {
-        if (publishers.get(id) == tunnel) {
-            announce(new PresenceMessage(gatewayId, false, List.of(new PublisherState(id, false))));
+    synchronized void publisherDraining(String id, Tunnel tunnel) {
+        ConnectedPublisher publisher = publishers.get(id);
+        if (publisher != null && publisher.tunnel == tunnel) {
+            announce(List.of(new PublisherState(id, false)));
         }
     }
 
-    void clientGatewayUp(Tunnel tunnel) {
+    /**
+     * Stores a publisher's status report and announces the publisher when its reachability or
+     * flow count changed. Reports on a tunnel that is no longer the publisher's, or that
+     * drains, are ignored.
+     */
+    synchronized void publisherStatus(String id, Tunnel tunnel, PublisherStatusMessage status) {
+        ConnectedPublisher publisher = publishers.get(id);
+        if (publisher == null || publisher.tunnel != tunnel) {
+            return;
+        }
+        if (publisher.update(status) && tunnel.acceptsNewStreams()) {
+            announce(List.of(publisher.announce()));
+        }
+    }
+
+    /** Announces, in one message, every publisher whose tunnel RTT changed noticeably. */
+    synchronized void announceRttChanges() {
+        List<PublisherState> changed = new ArrayList<>();
+        for (ConnectedPublisher publisher : publishers.values()) {
+            if (publisher.tunnel.acceptsNewStreams() && publisher.rttChanged()) {
+                changed.add(publisher.announce());
+            }
+        }
+        if (!changed.isEmpty()) {
+            announce(changed);
+        }
+    }
+
+    synchronized void clientGatewayUp(Tunnel tunnel) {
         clientGateways.add(tunnel);
         List<PublisherState> states = new ArrayList<>();
-        publishers.forEach((id, publisherTunnel) -> {
-            if (publisherTunnel.acceptsNewStreams()) {
-                states.add(new PublisherState(id, true));
+        for (ConnectedPublisher publisher : publishers.values()) {
+            if (publisher.tunnel.acceptsNewStreams()) {
+                states.add(publisher.state());
             }
-        });
+        }
         tunnel.sendControl(ControlCodec.encode(new PresenceMessage(gatewayId, true, states)));
     }
 
-    void clientGatewayDown(Tunnel tunnel) {
+    synchronized void clientGatewayDown(Tunnel tunnel) {
         clientGateways.remove(tunnel);
     }
 
     /** Sends GOAWAY on every tunnel and waits up to two seconds for them to close. */
-    void shutdownAll(String reason) {
-        List<Tunnel> all = new ArrayList<>(publishers.values());
+    void shutdownAll(String reason, long drainTimeoutMillis) {
+        List<Tunnel> all = publisherTunnels();
         all.addAll(clientGateways);
         for (Tunnel tunnel : all) {
             tunnel.shutdownGracefully(reason);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        // Each tunnel closes by itself once its flows finished or its drain timeout passed.
+        long deadline = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(drainTimeoutMillis + 1_000);
         for (Tunnel tunnel : all) {
             long left = deadline - System.nanoTime();
             if (left > 0) {
@@ -110,8 +161,8 @@ final class PublisherRegistry {
         }
     }
 
-    private void announce(PresenceMessage message) {
-        String json = ControlCodec.encode(message);
+    private void announce(List<PublisherState> states) {
+        String json = ControlCodec.encode(new PresenceMessage(gatewayId, false, states));
         for (Tunnel tunnel : clientGateways) {
             tunnel.sendControl(json);
         }

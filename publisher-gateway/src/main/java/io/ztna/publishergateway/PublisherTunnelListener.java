@@ -3,6 +3,7 @@ package io.ztna.publishergateway;
 import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.ControlMessage;
 import io.ztna.proto.control.DnsAnswerMessage;
+import io.ztna.proto.control.PublisherStatusMessage;
 import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.Stream;
@@ -31,11 +32,21 @@ final class PublisherTunnelListener implements TunnelListener {
         registry.publisherUp(publisherId, tunnel);
     }
 
-    /** Takes publisher DNS answers; other control messages are logged and dropped. */
+    /**
+     * Takes publisher DNS answers and status reports, and logs and drops other control
+     * messages.
+     */
     @Override
     public void onControl(Tunnel tunnel, String json) {
         try {
             ControlMessage message = ControlCodec.decode(json);
+            if (message instanceof PublisherStatusMessage status) {
+                log.debug("{} publisher status: publisher={} activeFlows={} apps={}",
+                        tunnel.channel().id().asShortText(), publisherId, status.activeFlows(),
+                        status.apps());
+                registry.publisherStatus(publisherId, tunnel, status);
+                return;
+            }
             if (message instanceof DnsAnswerMessage answer) {
                 if (!registry.dns().complete(answer)) {
                     log.debug("{} late DNS answer dropped: publisher={} query={}",

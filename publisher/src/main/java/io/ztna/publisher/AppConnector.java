@@ -20,6 +20,7 @@ import io.ztna.proto.relay.SocketStreamRelay;
 import io.ztna.proto.transport.Transports;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ final class AppConnector implements TunnelListener {
     private final AppResolver resolver;
     private final int connectTimeoutMillis;
     private final PublisherDnsResolver dns;
+    private final AtomicInteger activeFlows = new AtomicInteger();
 
     AppConnector(String publisherId, PublisherScope scope, AppResolver resolver,
             int connectTimeoutMillis, PublisherDnsResolver dns) {
@@ -46,6 +48,11 @@ final class AppConnector implements TunnelListener {
         this.resolver = resolver;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.dns = dns;
+    }
+
+    /** Returns the number of flows relaying between a gateway and an app now. */
+    int activeFlows() {
+        return activeFlows.get();
     }
 
     /** Answers publisher DNS queries; other control messages are logged and dropped. */
@@ -112,11 +119,14 @@ final class AppConnector implements TunnelListener {
             }
             log.debug("app connected: flow={} publisher={} destination={} address={}",
                     flow.flowId(), publisherId, flow.destination(), target);
+            activeFlows.incrementAndGet();
             SocketStreamRelay relay =
                     SocketStreamRelay.forAcceptedStream(connect.channel(), stream, ErrorCode.APP_RESET);
-            relay.completion().addListener(done -> log.debug(
-                    "app flow closed: flow={} publisher={} destination={} summary={}",
-                    flow.flowId(), publisherId, flow.destination(), done.getNow()));
+            relay.completion().addListener(done -> {
+                activeFlows.decrementAndGet();
+                log.debug("app flow closed: flow={} publisher={} destination={} summary={}",
+                        flow.flowId(), publisherId, flow.destination(), done.getNow());
+            });
         });
     }
 

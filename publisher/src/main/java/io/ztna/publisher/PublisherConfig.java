@@ -21,6 +21,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,19 +30,26 @@ import java.util.Map;
  * The publisher's settings, from its YAML file.
  *
  * @param id this publisher's id, from its certificate
- * @param gateways publisher gateways to dial; the publisher keeps a tunnel to each
+ * @param gateways publisher gateways the publisher chooses from, in config order
+ * @param gatewayCount number of gateways the publisher keeps a tunnel to, the closest by
+ *     measured RTT, and at most the number of {@code gateways}
+ * @param gatewayReevaluation time between measurements of the RTT to every gateway
  * @param staticHosts host names the publisher resolves itself, lower case
  * @param dnsResolvers resolvers for publisher DNS queries: the {@code dns} section's, else the
  *     nameservers of /etc/resolv.conf when the system resolver is on, else none
  * @param dnsTimeout time each resolver has to answer a publisher DNS query
+ * @param reachability the app reachability probes and the status interval
  */
-public record PublisherConfig(String id, List<InetSocketAddress> gateways,
-        InetSocketAddress admin, TlsConfig tls, TunnelSection tunnel, ReconnectSection reconnect,
-        Duration connectTimeout, PublisherScope scope, Map<String, InetAddress> staticHosts,
-        boolean systemResolver, int threads, List<InetSocketAddress> dnsResolvers,
-        Duration dnsTimeout) {
+public record PublisherConfig(String id, List<InetSocketAddress> gateways, int gatewayCount,
+        Duration gatewayReevaluation, InetSocketAddress admin, TlsConfig tls,
+        TunnelSection tunnel, ReconnectSection reconnect, Duration connectTimeout,
+        PublisherScope scope, Map<String, InetAddress> staticHosts, boolean systemResolver,
+        int threads, List<InetSocketAddress> dnsResolvers, Duration dnsTimeout,
+        ReachabilitySection reachability) {
 
     static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(2);
+    static final int DEFAULT_GATEWAY_COUNT = 2;
+    static final Duration DEFAULT_GATEWAY_REEVALUATION = Duration.ofSeconds(60);
 
     /**
      * The {@code dns} section: the resolvers that answer publisher DNS queries, tried in order,
@@ -67,13 +75,16 @@ public record PublisherConfig(String id, List<InetSocketAddress> gateways,
     }
 
     /** The YAML layout of the file. */
-    record File(List<HostAndPort> gateways, HostAndPort admin, TlsSection tls,
-            TunnelSection tunnel, ReconnectSection reconnect, Duration connectTimeout,
-            List<ScopeEntry> scope, Map<String, String> hosts, Boolean systemResolver,
-            Integer threads, DnsSection dns) {
+    record File(List<HostAndPort> gateways, Integer gatewayCount, Duration gatewayReevaluation,
+            HostAndPort admin, TlsSection tls, TunnelSection tunnel, ReconnectSection reconnect,
+            Duration connectTimeout, List<ScopeEntry> scope, Map<String, String> hosts,
+            Boolean systemResolver, Integer threads, DnsSection dns,
+            ReachabilitySection reachability) {
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
+                @JsonProperty("gatewayCount") Integer gatewayCount,
+                @JsonProperty("gatewayReevaluation") Duration gatewayReevaluation,
                 @JsonProperty("admin") @PortZeroAllowed HostAndPort admin,
                 @JsonProperty(value = "tls", required = true) TlsSection tls,
                 @JsonProperty("tunnel") TunnelSection tunnel,
@@ -83,16 +94,35 @@ public record PublisherConfig(String id, List<InetSocketAddress> gateways,
                 @JsonProperty("hosts") Map<String, String> hosts,
                 @JsonProperty("systemResolver") Boolean systemResolver,
                 @JsonProperty("threads") Integer threads,
-                @JsonProperty("dns") DnsSection dns) {
+                @JsonProperty("dns") DnsSection dns,
+                @JsonProperty("reachability") ReachabilitySection reachability) {
             if (gateways.isEmpty()) {
                 throw new IllegalArgumentException(
                         "gateways: empty (expected: at least one publisher gateway host:port)");
+            }
+            if (new HashSet<>(gateways).size() < gateways.size()) {
+                throw new IllegalArgumentException("gateways: " + gateways
+                        + " lists a gateway twice (expected: each publisher gateway once)");
+            }
+            if (gatewayCount != null && (gatewayCount < 1 || gatewayCount > gateways.size())) {
+                throw new IllegalArgumentException("gatewayCount: " + gatewayCount
+                        + " (expected: 1 to the number of gateways listed, " + gateways.size()
+                        + ")");
+            }
+            if (gatewayReevaluation != null && gatewayReevaluation.toMillis() < 1_000) {
+                throw new IllegalArgumentException("gatewayReevaluation: "
+                        + gatewayReevaluation.toMillis()
+                        + "ms is too short (expected: at least 1s, such as 60s)");
             }
             if (scope.isEmpty()) {
                 throw new IllegalArgumentException(
                         "scope: empty (expected: at least one entry with hosts and protocols)");
             }
             this.gateways = List.copyOf(gateways);
+            this.gatewayCount = gatewayCount != null ? gatewayCount
+                    : Math.min(DEFAULT_GATEWAY_COUNT, gateways.size());
+            this.gatewayReevaluation = gatewayReevaluation == null
+                    ? DEFAULT_GATEWAY_REEVALUATION : gatewayReevaluation;
             this.admin = admin;
             this.tls = tls;
             this.tunnel = tunnel == null ? TunnelSection.DEFAULTS : tunnel;
@@ -103,6 +133,7 @@ public record PublisherConfig(String id, List<InetSocketAddress> gateways,
             this.systemResolver = systemResolver == null || systemResolver;
             this.threads = threads == null ? 0 : threads;
             this.dns = dns;
+            this.reachability = reachability == null ? ReachabilitySection.DEFAULTS : reachability;
         }
     }
 
@@ -146,11 +177,12 @@ public record PublisherConfig(String id, List<InetSocketAddress> gateways,
         List<PublisherScope.Entry> scope = new ArrayList<>();
         file.scope().forEach(entry -> scope.add(
                 new PublisherScope.Entry(entry.hosts(), entry.protocols())));
-        return new PublisherConfig(id, gateways,
+        return new PublisherConfig(id, gateways, file.gatewayCount(), file.gatewayReevaluation(),
                 file.admin() == null ? null : file.admin().toSocketAddress(), tls, file.tunnel(),
                 file.reconnect(), file.connectTimeout(), new PublisherScope(scope), staticHosts,
                 file.systemResolver(), file.threads(), dnsResolvers(file),
-                file.dns() == null ? DEFAULT_DNS_TIMEOUT : file.dns().timeout());
+                file.dns() == null ? DEFAULT_DNS_TIMEOUT : file.dns().timeout(),
+                file.reachability());
     }
 
     private static List<InetSocketAddress> dnsResolvers(File file) {

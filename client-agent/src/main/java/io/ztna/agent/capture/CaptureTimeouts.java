@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * Time limits of the capture listeners.
  *
- * @param handshake a SOCKS5 client must send its greeting and request within this time, counted
- *     from the accept, or the connection closes
+ * @param handshake a SOCKS5 client must send its greeting and request, and an HTTP proxy client
+ *     its CONNECT request, within this time, counted from the accept, or the connection closes
  * @param directConnect connect timeout for destinations that go directly, not through the
  *     tunnel
  * @param open a tunnel open unanswered for this long fails with TIMED_OUT; a backstop for an
@@ -20,7 +20,10 @@ public record CaptureTimeouts(Duration handshake, Duration directConnect, Durati
         requirePositive("open", open);
     }
 
-    /** Returns 10 s to finish the SOCKS5 handshake, 10 s per direct connect, 30 s per open. */
+    /**
+     * Returns 10 s to finish the SOCKS5 or HTTP CONNECT handshake, 10 s per direct connect,
+     * 30 s per open.
+     */
     public static CaptureTimeouts defaults() {
         return new CaptureTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10),
                 Duration.ofSeconds(30));

@@ -9,6 +9,7 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.DefaultNameResolver;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.ztna.proto.transport.SocketMark;
 import io.ztna.proto.transport.Transports;
 import java.net.InetSocketAddress;
 
@@ -36,9 +37,15 @@ final class DirectConnector {
     private DirectConnector() {
     }
 
-    /** Starts connecting to {@code host:port}; the future fails after {@code timeoutMillis}. */
-    static ChannelFuture connect(EventLoop loop, String host, int port, int timeoutMillis) {
-        return new Bootstrap()
+    /**
+     * Starts connecting to {@code host:port}; the future fails after {@code timeoutMillis}.
+     *
+     * @param socketMark SO_MARK of the socket, so that the capture rules let it pass, or 0 for
+     *     none. A mark needs the epoll transport and CAP_NET_ADMIN.
+     */
+    static ChannelFuture connect(EventLoop loop, String host, int port, int timeoutMillis,
+            int socketMark) {
+        Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(Transports.socketChannel())
                 .resolver(OFF_LOOP_RESOLVER)
@@ -46,7 +53,10 @@ final class DirectConnector {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new HeldInbound())
-                .connect(host, port);
+                .handler(new HeldInbound());
+        if (socketMark != 0) {
+            bootstrap.option(SocketMark.SO_MARK, socketMark);
+        }
+        return bootstrap.connect(host, port);
     }
 }

@@ -1,7 +1,6 @@
 package io.ztna.agent.capture;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,14 +20,8 @@ import io.netty.handler.codec.socksx.v5.Socks5InitialRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
-import io.ztna.proto.mux.Stream;
-import io.ztna.proto.relay.ConnectFailures;
-import io.ztna.proto.relay.EarlyInbound;
-import io.ztna.proto.relay.SocketStreamRelay;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Bytes the client sends after its request and before the reply are kept and sent first once
  * the flow is open; this handler releases them if the flow fails. AUTO_READ is off from the
  * request on, and while the far end connects the socket is read only until
- * {@link #EARLY_DATA_LIMIT_BYTES} are kept. Reading on lets a client reset be noticed, which
+ * {@link EarlyClientInput#LIMIT_BYTES} are kept. Reading on lets a client reset be noticed, which
  * cancels the open. An EOF meanwhile may be a half-close, so the relay receives it with the
  * early bytes when it starts.
  */
@@ -54,19 +47,14 @@ final class SocksRequestHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SocksRequestHandler.class);
     private static final String MODE = "socks";
-    /** Early bytes beyond which the client is not read until the flow is open. */
-    static final int EARLY_DATA_LIMIT_BYTES = 16 * 1024;
 
     private final FlowOpener opener;
     private final Steering steering;
     private final CaptureTimeouts timeouts;
-    private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
+    private final EarlyClientInput early = new EarlyClientInput();
     private ScheduledFuture<?> handshakeTimeout;
-    private int earlyBytes;
     private boolean requested;
-    private boolean awaitingFarEnd;
-    private boolean inputShutdown;
-    private long startNanos;
+    private CapturedFlow flowInProgress;
 
     SocksRequestHandler(FlowOpener opener, Steering steering, CaptureTimeouts timeouts) {
         this.opener = opener;
@@ -91,7 +79,6 @@ final class SocksRequestHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof Socks5CommandRequest request) {
             onRequest(ctx, request);
         } else if (msg instanceof ByteBuf data && requested) {
-            earlyBytes += data.readableBytes();
             early.add(data);
         } else {
             ReferenceCountUtil.release(msg);
@@ -100,7 +87,7 @@ final class SocksRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (awaitingFarEnd && !inputShutdown && earlyBytes < EARLY_DATA_LIMIT_BYTES) {
+        if (flowInProgress != null && flowInProgress.awaitingFarEnd() && early.wantsMore()) {
             ctx.read();
         }
         ctx.fireChannelReadComplete();
@@ -113,7 +100,7 @@ final class SocksRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (requested) {
-            inputShutdown = true;
+            early.markInputShutdown();
             return;
         }
         log.info("{} SOCKS5 handshake incomplete: client={} reason=\"client sent EOF\"",
@@ -150,7 +137,6 @@ final class SocksRequestHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(ChannelHandlerContext ctx, Socks5CommandRequest request) {
         handshakeTimeout.cancel(false);
-        startNanos = System.nanoTime();
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             Socks5CommandStatus status =
@@ -183,101 +169,30 @@ final class SocksRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void steer(ChannelHandlerContext ctx, FlowMetadata flow) {
-        Steering.Decision decision;
-        try {
-            decision = steering.decide(flow.host(), flow.port());
-        } catch (RuntimeException e) {
-            log.error("{} steering failed: destination={}", id(ctx), flow.destination(), e);
-            replyAndClose(ctx, Socks5CommandStatus.FAILURE);
-            return;
-        }
-        switch (decision) {
-            case TUNNEL -> openTunnel(ctx, flow);
-            case DIRECT -> openDirect(ctx, flow);
-            case BLOCKED -> {
-                FlowLog.failed(ctx.channel(), MODE, flow.destination(), decision,
-                        "a steering block rule covers the destination");
-                replyAndClose(ctx, Socks5CommandStatus.FORBIDDEN);
-            }
-            case REJECT -> {
-                FlowLog.failed(ctx.channel(), MODE, flow.destination(), decision,
-                        "no app covers the destination and uncovered destinations are rejected");
-                replyAndClose(ctx, Socks5CommandStatus.FORBIDDEN);
-            }
-            default -> throw new IllegalStateException("unknown steering decision " + decision);
-        }
-    }
-
-    private void openTunnel(ChannelHandlerContext ctx, FlowMetadata flow) {
-        Channel client = ctx.channel();
-        long timeoutMillis = timeouts.open().toMillis();
-        awaitingFarEnd = true;
-        FlowOpenAttempt.start(client, opener, flow, timeoutMillis, new FlowOpenAttempt.Outcome() {
-            @Override
-            public void opened(Stream stream) {
-                awaitingFarEnd = false;
-                FlowLog.opened(client, MODE, flow.destination(), "tunnel stream " + stream.id());
-                replySuccess(ctx).addListener(written -> {
-                    if (!written.isSuccess()) {
-                        stream.reset(ErrorCode.CLIENT_RESET, "SOCKS5 reply could not be written");
-                        return;
+        flowInProgress = new CapturedFlow(ctx.channel(), MODE, flow, early,
+                new CapturedFlow.Replies() {
+                    @Override
+                    public ChannelFuture connected() {
+                        return replySuccess(ctx);
                     }
-                    removeSocksHandlers(ctx);
-                    handOverEarlyInput(client);
-                    SocketStreamRelay relay = SocketStreamRelay.forOpenedStream(
-                            client, stream, ErrorCode.CLIENT_RESET);
-                    relay.completion().addListener(f -> FlowLog.finished(client, MODE,
-                            flow.destination(), relay.completion().getNow(), startNanos));
+
+                    @Override
+                    public void refused(Steering.Decision decision) {
+                        replyAndClose(ctx, Socks5CommandStatus.FORBIDDEN);
+                    }
+
+                    @Override
+                    public void failed(OpenResult result) {
+                        replyAndClose(ctx,
+                                Socks5CommandStatus.valueOf((byte) result.socksReply()));
+                    }
+
+                    @Override
+                    public void detach() {
+                        removeSocksHandlers(ctx);
+                    }
                 });
-            }
-
-            @Override
-            public void failed(OpenResult result, String reason) {
-                awaitingFarEnd = false;
-                FlowLog.failed(client, MODE, flow.destination(), result, reason);
-                replyAndClose(ctx, Socks5CommandStatus.valueOf((byte) result.socksReply()));
-            }
-        });
-    }
-
-    private void openDirect(ChannelHandlerContext ctx, FlowMetadata flow) {
-        Channel client = ctx.channel();
-        ChannelFuture connect = DirectConnector.connect(client.eventLoop(), flow.host(),
-                flow.port(), (int) timeouts.directConnect().toMillis());
-        ChannelFutureListener cancelOnClose = f -> connect.cancel(false);
-        client.closeFuture().addListener(cancelOnClose);
-        awaitingFarEnd = true;
-        connect.addListener(f -> {
-            awaitingFarEnd = false;
-            client.closeFuture().removeListener(cancelOnClose);
-            if (connect.isCancelled()) {
-                return;
-            }
-            if (!connect.isSuccess()) {
-                OpenResult result = ConnectFailures.resultOf(connect.cause());
-                FlowLog.failed(client, "socks-direct", flow.destination(), result,
-                        connect.cause().toString());
-                replyAndClose(ctx, Socks5CommandStatus.valueOf((byte) result.socksReply()));
-                return;
-            }
-            Channel remote = connect.channel();
-            if (!client.isActive()) {
-                remote.close();
-                return;
-            }
-            FlowLog.opened(client, "socks-direct", flow.destination(), remote.localAddress()
-                    + " -> " + remote.remoteAddress());
-            replySuccess(ctx).addListener(written -> {
-                if (!written.isSuccess()) {
-                    remote.close();
-                    return;
-                }
-                removeSocksHandlers(ctx);
-                SocketPairRelay relay = SocketPairRelay.join(client, remote, early, inputShutdown);
-                relay.completion().addListener(done -> FlowLog.finished(client, "socks-direct",
-                        flow.destination(), relay.completion().getNow(), startNanos));
-            });
-        });
+        flowInProgress.start(steering, opener, timeouts, true, 0);
     }
 
     private static ChannelFuture replySuccess(ChannelHandlerContext ctx) {
@@ -307,29 +222,10 @@ final class SocksRequestHandler extends ChannelInboundHandlerAdapter {
         pipeline.remove(this);
     }
 
-    /**
-     * Moves the early bytes and EOF into an {@link EarlyInbound}, the form in which
-     * {@link SocketStreamRelay} takes over input read before it started.
-     */
-    private void handOverEarlyInput(Channel client) {
-        if (early.isEmpty() && !inputShutdown) {
-            return;
-        }
-        ChannelPipeline pipeline = client.pipeline();
-        pipeline.addLast(new EarlyInbound());
-        ByteBuf data;
-        while ((data = early.poll()) != null) {
-            pipeline.fireChannelRead(data);
-        }
-        if (inputShutdown) {
-            pipeline.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        }
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         handshakeTimeout.cancel(false);
-        releaseEarly();
+        early.release();
         ctx.fireChannelInactive();
     }
 
@@ -343,13 +239,6 @@ final class SocksRequestHandler extends ChannelInboundHandlerAdapter {
         log.debug("{} SOCKS5 connection failed: client={} error={}", id(ctx),
                 ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
-    }
-
-    private void releaseEarly() {
-        ByteBuf data;
-        while ((data = early.poll()) != null) {
-            data.release();
-        }
     }
 
     private static String id(ChannelHandlerContext ctx) {

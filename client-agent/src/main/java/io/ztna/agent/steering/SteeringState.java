@@ -6,7 +6,10 @@ import io.ztna.proto.policy.SteeringPolicy;
 import io.ztna.proto.policy.SteeringPolicy.SteeredApp;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,7 @@ public final class SteeringState implements Steering {
 
     private final boolean uncoveredDirect;
     private final Notices notices;
+    private final List<Consumer<SteeringPolicy>> listeners = new CopyOnWriteArrayList<>();
     private volatile SteeringPolicy policy;
 
     /** @param uncoveredDirect whether destinations no app covers are connected directly */
@@ -46,6 +50,7 @@ public final class SteeringState implements Steering {
             log.debug("steering policy unchanged: version={}", next.version());
             return;
         }
+        listeners.forEach(listener -> listener.accept(next));
         log.info("steering policy loaded: version={} apps={} blocked={} previousVersion={}",
                 next.version(), next.apps().size(), next.blocked().size(),
                 previous == null ? null : previous.version());
@@ -79,6 +84,15 @@ public final class SteeringState implements Steering {
         Map<String, SteeredApp> map = new HashMap<>();
         apps.forEach(app -> map.put(app.name(), app));
         return map;
+    }
+
+    /**
+     * Calls {@code listener} with each policy that steers or blocks other apps than the one
+     * before, under this object's lock and on the thread that applies it, so the listener must
+     * return quickly.
+     */
+    public void addListener(Consumer<SteeringPolicy> listener) {
+        listeners.add(listener);
     }
 
     /** Returns the policy in force, or null before the first one arrived. */

@@ -5,6 +5,9 @@ import io.ztna.clientgateway.policy.AccessDecision;
 import io.ztna.clientgateway.policy.AccessPolicy;
 import io.ztna.clientgateway.policy.PolicyStore;
 import io.ztna.clientgateway.routing.PublisherDirectory;
+import io.ztna.clientgateway.routing.PublisherLink;
+import io.ztna.clientgateway.routing.PublisherSelector;
+import io.ztna.clientgateway.routing.Selection;
 import io.ztna.proto.control.ControlCodec;
 import io.ztna.proto.control.ControlMessage;
 import io.ztna.proto.control.DnsAnswerMessage;
@@ -19,7 +22,6 @@ import io.ztna.proto.dns.DnsWire;
 import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
-import io.ztna.proto.mux.FlowOpenException;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
@@ -41,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * One agent's tunnel at the client gateway. The user and device come from the agent's
  * certificate, never from the flow metadata the agent sends. The policy in force decides each
  * flow with the device's last reported posture, whatever the agent's steering policy contains.
- * An allowed flow is routed to a publisher and joined to the stream opened on that publisher's
- * gateway once the publisher has connected to the app.
+ * An allowed flow is routed to a publisher by {@link FlowRouter} and joined to the stream opened
+ * on that publisher's gateway once the publisher has connected to the app.
  *
  * <p>The session also sends the steering policy when the tunnel comes up, on request and
  * whenever a policy change alters it; decides its relaying flows again after a policy or
@@ -63,6 +65,7 @@ public final class AgentSession implements TunnelListener {
     private final X509Certificate certificate;
     private final PolicyStore policies;
     private final PublisherDirectory directory;
+    private final FlowRouter router;
     private final PeerCertificateCheck certificateCheck;
     private final DnsQueryRelay dnsRelay;
     private final Map<Stream, ActiveFlow> flows = new ConcurrentHashMap<>();
@@ -72,7 +75,7 @@ public final class AgentSession implements TunnelListener {
     private Reauthenticator reauthenticator;
 
     public AgentSession(String gatewayId, SpiffeId agent, X509Certificate certificate,
-            PolicyStore policies, PublisherDirectory directory,
+            PolicyStore policies, PublisherDirectory directory, PublisherSelector selector,
             PeerCertificateCheck certificateCheck, DnsQueryRelay dnsRelay) {
         this.gatewayId = gatewayId;
         this.dnsRelay = dnsRelay;
@@ -80,6 +83,7 @@ public final class AgentSession implements TunnelListener {
         this.certificate = certificate;
         this.policies = policies;
         this.directory = directory;
+        this.router = new FlowRouter(directory, selector);
         this.certificateCheck = certificateCheck;
     }
 
@@ -183,18 +187,22 @@ public final class AgentSession implements TunnelListener {
             answerDns(tunnel, query, DnsWire.REFUSED, decision.reason());
             return;
         }
-        PublisherDirectory.Route route = directory.select(decision.app().publishers());
-        if (route == null) {
+        Selection selection = router.selectForDns(agent.name(), decision.app().name(),
+                decision.app().publishers());
+        if (selection == null) {
             answerDns(tunnel, query, DnsWire.SERVFAIL, "no publisher of app "
                     + decision.app().name() + " is connected");
             return;
         }
+        PublisherLink route = selection.link();
         DnsQueryRelay.Pending pending = dnsRelay.register(tunnel.channel().eventLoop(),
                 DNS_TIMEOUT_MILLIS, "publisher " + route.publisher());
-        route.gateway().sendControl(ControlCodec.encode(new DnsQueryMessage(pending.id(), name,
+        route.tunnel().sendControl(ControlCodec.encode(new DnsQueryMessage(pending.id(), name,
                 query.qtype(), route.publisher())));
-        log.debug("{} DNS query sent: user={} name={} type={} app={} publisher={}", id(),
-                agent.name(), name, query.qtype(), decision.app().name(), route.publisher());
+        log.debug("{} DNS query sent: user={} name={} type={} app={} publisher={} "
+                        + "publisherGateway={} reason={} candidates={}", id(), agent.name(), name,
+                query.qtype(), decision.app().name(), route.publisher(), route.gateway(),
+                selection.reason(), selection.candidates());
         pending.answer().thenAccept(answer -> tunnel.sendControl(ControlCodec.encode(
                 new DnsAnswerMessage(query.id(), answer.rcode(), answer.response(),
                         answer.error()))));
@@ -322,50 +330,46 @@ public final class AgentSession implements TunnelListener {
             return;
         }
 
-        PublisherDirectory.Route route = directory.select(decision.publishers());
-        if (route == null) {
-            String reason = "no publisher of app " + decision.app() + " is connected (assigned: "
-                    + decision.publishers() + ")";
-            log.info("flow failed: flow={} user={} destination={} app={} reason=\"{}\"",
-                    flow.flowId(), flow.user(), flow.destination(), flow.app(), reason);
-            downstream.reject(OpenResult.NO_PUBLISHER, reason);
-            record(flow, null, OpenResult.NO_PUBLISHER, reason, startNanos, null);
-            return;
-        }
-
-        FlowMetadata routed = flow.withPublisher(route.publisher());
-        log.debug("publisher selected: flow={} app={} publisher={} publisherGateway={}",
-                flow.flowId(), flow.app(), route.publisher(), route.gateway().peer());
-        directory.flowStarted(route.publisher());
-        route.gateway().open(routed).addListener(f -> {
-            if (!f.isSuccess()) {
-                directory.flowEnded(route.publisher());
-                OpenResult result = f.cause() instanceof FlowOpenException failure
-                        ? failure.result() : OpenResult.INTERNAL_ERROR;
-                String reason = f.cause().getMessage();
-                downstream.reject(result, reason);
-                record(routed, route, result, reason, startNanos, null);
-                return;
+        router.open(flow, decision.publishers(), new FlowRouter.Outcome() {
+            @Override
+            public void opened(FlowMetadata routed, PublisherLink link, Stream upstream) {
+                relay(tunnel, downstream, upstream, routed, link, policy, startNanos);
             }
-            Stream upstream = (Stream) f.getNow();
-            StreamBridge bridge = StreamBridge.join(downstream, upstream);
-            flows.put(downstream, new ActiveFlow(routed, bridge));
-            bridge.completion().addListener(done -> {
-                flows.remove(downstream);
-                directory.flowEnded(route.publisher());
-                record(routed, route, OpenResult.CONNECTED, "", startNanos,
-                        (RelaySummary) done.getNow());
-            });
-            // A policy change between the decision and this point was not applied to the flow.
-            AccessPolicy latest = policies.current();
-            if (latest != policy) {
-                tunnel.channel().eventLoop().execute(() -> recheckFlows(latest, "policy changed"));
+
+            @Override
+            public void failed(FlowMetadata routed, PublisherLink link, OpenResult result,
+                    String reason) {
+                if (link == null) {
+                    log.info("flow failed: flow={} user={} destination={} app={} reason=\"{}\"",
+                            routed.flowId(), routed.user(), routed.destination(), routed.app(),
+                            reason);
+                }
+                downstream.reject(result, reason);
+                record(routed, link, result, reason, startNanos, null);
             }
         });
     }
 
+    /** Joins the agent's stream to the publisher gateway's and records the flow when it ends. */
+    private void relay(Tunnel tunnel, Stream downstream, Stream upstream, FlowMetadata routed,
+            PublisherLink link, AccessPolicy policy, long startNanos) {
+        StreamBridge bridge = StreamBridge.join(downstream, upstream);
+        flows.put(downstream, new ActiveFlow(routed, bridge));
+        bridge.completion().addListener(done -> {
+            flows.remove(downstream);
+            directory.flowEnded(link.publisher());
+            record(routed, link, OpenResult.CONNECTED, "", startNanos,
+                    (RelaySummary) done.getNow());
+        });
+        // A policy change between the decision and this point was not applied to the flow.
+        AccessPolicy latest = policies.current();
+        if (latest != policy) {
+            tunnel.channel().eventLoop().execute(() -> recheckFlows(latest, "policy changed"));
+        }
+    }
+
     /** Writes the flow record: one line per flow, when it ends or fails to open. */
-    private void record(FlowMetadata flow, PublisherDirectory.Route route, OpenResult result,
+    private void record(FlowMetadata flow, PublisherLink route, OpenResult result,
             String reason, long startNanos, RelaySummary summary) {
         long durationMillis = (System.nanoTime() - startNanos) / 1_000_000;
         flowLog.info("flow record: flow={} user={} device={} app={} destination={} protocol={} "
@@ -373,7 +377,7 @@ public final class AgentSession implements TunnelListener {
                         + "durationMillis={} result={} reason=\"{}\"",
                 flow.flowId(), flow.user(), flow.device(), flow.app(), flow.destination(),
                 flow.protocol(), gatewayId, route == null ? null : route.publisher(),
-                route == null ? null : route.gateway().peer(),
+                route == null ? null : route.gateway(),
                 summary == null ? 0 : summary.bytesUp(), summary == null ? 0 : summary.bytesDown(),
                 durationMillis, result, summary == null ? reason : summary.outcome());
     }

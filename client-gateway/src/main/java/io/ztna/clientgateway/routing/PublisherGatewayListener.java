@@ -13,7 +13,10 @@ import io.ztna.proto.mux.TunnelListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Events of a tunnel to a publisher gateway: presence feeds the {@link PublisherDirectory}. */
+/**
+ * Events of a tunnel to a publisher gateway: presence feeds the {@link PublisherDirectory}, and
+ * GOAWAY or a close removes what the gateway announced.
+ */
 public final class PublisherGatewayListener implements TunnelListener {
 
     private static final Logger log = LoggerFactory.getLogger(PublisherGatewayListener.class);
@@ -46,10 +49,20 @@ public final class PublisherGatewayListener implements TunnelListener {
                         tunnel.channel().id().asShortText(), gatewayId, answer.id());
             }
         } else if (message instanceof PresenceMessage presence) {
-            directory.apply(tunnel, presence);
-            log.info("{} publisher presence: publisherGateway={} snapshot={} publishers={}",
-                    tunnel.channel().id().asShortText(), gatewayId, presence.snapshot(),
-                    presence.publishers());
+            // Announcements also carry load and round trips, which change all the time, so
+            // only a change of the connected publishers is an operator event.
+            boolean changed = directory.apply(tunnel, presence);
+            if (changed || log.isDebugEnabled()) {
+                String line = "{} publisher presence: publisherGateway={} snapshot={} "
+                        + "publishers={}";
+                Object[] args = {tunnel.channel().id().asShortText(), gatewayId,
+                        presence.snapshot(), presence.publishers()};
+                if (changed) {
+                    log.info(line, args);
+                } else {
+                    log.debug(line, args);
+                }
+            }
         } else {
             log.warn("{} unexpected control message: publisherGateway={} type={}",
                     tunnel.channel().id().asShortText(), gatewayId,

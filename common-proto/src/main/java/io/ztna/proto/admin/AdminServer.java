@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.ztna.proto.transport.Listeners;
+import io.ztna.proto.metrics.DataPlaneMetrics;
 import io.ztna.proto.transport.Transports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,7 +38,8 @@ import java.util.function.Supplier;
 
 /**
  * Serves {@code /healthz} (200 while the process runs), {@code /readyz} (200 only while the daemon can
- * carry traffic, 503 otherwise) and {@code /status} (JSON from the daemon) over plain HTTP.
+ * carry traffic, 503 otherwise), {@code /status} (JSON from the daemon) and {@code /metrics}
+ * (Prometheus text format) over plain HTTP.
  * Bind it to loopback unless a firewall guards the address: it has no authentication.
  */
 public final class AdminServer implements AutoCloseable {
@@ -52,6 +54,7 @@ public final class AdminServer implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final BooleanSupplier ready;
     private final Supplier<Object> status;
+    private final DataPlaneMetrics metrics;
     private Channel serverChannel;
 
     /**
@@ -60,9 +63,16 @@ public final class AdminServer implements AutoCloseable {
      */
     public AdminServer(InetSocketAddress bindAddress, BooleanSupplier ready,
             Supplier<Object> status) {
+        this(bindAddress, ready, status, null);
+    }
+
+    /** @param metrics served on {@code /metrics}, or null to serve none */
+    public AdminServer(InetSocketAddress bindAddress, BooleanSupplier ready,
+            Supplier<Object> status, DataPlaneMetrics metrics) {
         this.bindAddress = bindAddress;
         this.ready = ready;
         this.status = status;
+        this.metrics = metrics;
     }
 
     /** Binds on {@code group}, blocking until the socket is bound. */
@@ -115,8 +125,11 @@ public final class AdminServer implements AutoCloseable {
                             ? text(HttpResponseStatus.OK, "ready\n")
                             : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
                     case "/status" -> json(status.get());
+                    case "/metrics" -> metrics == null
+                            ? text(HttpResponseStatus.NOT_FOUND, "no metrics on this daemon\n")
+                            : metricsResponse();
                     default -> text(HttpResponseStatus.NOT_FOUND,
-                            "not found: " + path + " (expected /healthz, /readyz or /status)\n");
+                            "not found: " + path + " (expected /healthz, /readyz, /status or /metrics)\n");
                 };
             }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
@@ -147,6 +160,11 @@ public final class AdminServer implements AutoCloseable {
     private static FullHttpResponse text(HttpResponseStatus status, String body) {
         return response(status, "text/plain; charset=utf-8",
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    }
+
+    private FullHttpResponse metricsResponse() {
+        return response(HttpResponseStatus.OK, DataPlaneMetrics.contentType(),
+                Unpooled.wrappedBuffer(metrics.scrape()));
     }
 
     private static FullHttpResponse json(Object value) {

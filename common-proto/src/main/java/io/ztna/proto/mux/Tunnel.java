@@ -531,8 +531,9 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         } else {
             log.warn("{} peer closed tunnel: peer={} code={} reason={}",
                     id(), peer, frame.code(), frame.reason());
-            closeReason = "peer sent GOAWAY " + frame.code() + ": " + frame.reason();
         }
+        // Streams still open when the tunnel closes are reset with this reason.
+        closeReason = "peer sent GOAWAY " + frame.code() + ": " + frame.reason();
         listener.onGoAway(this, frame.code(), frame.reason());
         if (frame.code() != ErrorCode.NO_ERROR) {
             ctx.close();

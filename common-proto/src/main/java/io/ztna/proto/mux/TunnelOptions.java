@@ -47,6 +47,11 @@ public record TunnelOptions(
                 openTimeoutMillis, maxStreamWindow, drainTimeoutMillis);
     }
 
+    public TunnelOptions withDrainTimeout(long drainTimeoutMillis) {
+        return new TunnelOptions(settings, pingIntervalMillis, deadPeerTimeoutMillis,
+                openTimeoutMillis, maxStreamWindow, drainTimeoutMillis);
+    }
+
     public TunnelOptions withSettings(TunnelSettings settings) {
         return new TunnelOptions(settings, pingIntervalMillis, deadPeerTimeoutMillis,
                 openTimeoutMillis, Math.max(maxStreamWindow, settings.initialStreamWindow()),

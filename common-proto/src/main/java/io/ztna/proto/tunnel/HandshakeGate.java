@@ -12,6 +12,7 @@ import io.ztna.proto.tls.PeerIdentity;
 import io.ztna.proto.tls.SpiffeId;
 import io.ztna.proto.tls.TlsContexts;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,12 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
                 // The trust manager has logged this rejection with the presented id already.
                 log.debug("{} TLS handshake failed: peer={} error={}",
                         channelId, remote, rootMessage(done.cause()));
+            } else if (done.cause() instanceof ClosedChannelException) {
+                // A peer that only opens and closes a TCP connection, such as a health check or
+                // an agent or publisher measuring its connect time to this gateway, is not a TLS
+                // failure.
+                log.debug("{} connection closed before the TLS handshake finished: peer={}",
+                        channelId, remote);
             } else {
                 log.info("{} TLS handshake failed: peer={} error={}",
                         channelId, remote, rootMessage(done.cause()));

@@ -12,6 +12,7 @@ import io.netty.util.concurrent.Promise;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelOptions;
 import io.ztna.proto.tls.TlsHandlers;
+import io.ztna.proto.transport.SocketMark;
 import io.ztna.proto.transport.Transports;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +46,13 @@ public final class TunnelDialer implements AutoCloseable {
     private final TunnelListenerFactory factory;
     private final Backoff backoff;
     private final Consumer<Tunnel> onReady;
+    private final Consumer<String> onDown;
     private volatile Tunnel current;
     private long upSinceNanos;
     private volatile boolean closed;
     private Channel channel;
     private String lastFailure = "connection closed";
+    private int socketMark;
 
     /**
      * @param onReady called on the tunnel's event loop each time a tunnel becomes ready
@@ -57,6 +60,18 @@ public final class TunnelDialer implements AutoCloseable {
     public TunnelDialer(EventLoopGroup group, InetSocketAddress target, SslContext sslContext,
             TunnelOptions options, TunnelListenerFactory factory, Backoff backoff,
             Consumer<Tunnel> onReady) {
+        this(group, target, sslContext, options, factory, backoff, onReady, error -> { });
+    }
+
+    /**
+     * @param onReady called on the tunnel's event loop each time a tunnel becomes ready
+     * @param onDown called on the dialer's event loop after each failed attempt and each lost
+     *     tunnel, with the error, before the next attempt is scheduled. It is not called once
+     *     the dialer is closed.
+     */
+    public TunnelDialer(EventLoopGroup group, InetSocketAddress target, SslContext sslContext,
+            TunnelOptions options, TunnelListenerFactory factory, Backoff backoff,
+            Consumer<Tunnel> onReady, Consumer<String> onDown) {
         this.group = group;
         this.loop = group.next();
         this.target = target;
@@ -65,6 +80,17 @@ public final class TunnelDialer implements AutoCloseable {
         this.factory = factory;
         this.backoff = backoff;
         this.onReady = onReady;
+        this.onDown = onDown;
+    }
+
+    /**
+     * Sets SO_MARK on the sockets dialled from now on, so that firewall rules can tell the
+     * tunnel's packets apart; 0, the default, sets none. A mark needs the epoll transport and
+     * CAP_NET_ADMIN, and a dial whose mark cannot be set fails and is retried like any other.
+     */
+    public TunnelDialer socketMark(int mark) {
+        this.socketMark = mark;
+        return this;
     }
 
     public InetSocketAddress target() {
@@ -106,6 +132,9 @@ public final class TunnelDialer implements AutoCloseable {
                     }
                 });
         TunnelChannels.configure(bootstrap);
+        if (socketMark != 0) {
+            bootstrap.option(SocketMark.SO_MARK, socketMark);
+        }
         ChannelFuture connect = bootstrap.connect(target);
         connect.addListener(f -> {
             if (!f.isSuccess()) {
@@ -160,6 +189,7 @@ public final class TunnelDialer implements AutoCloseable {
                     target, attempt, error, delay);
         }
         loop.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
+        onDown.accept(lostTunnel != null ? "tunnel lost: " + error : error);
     }
 
     /** Stops reconnecting and drains the current tunnel with GOAWAY. */

@@ -1,0 +1,83 @@
+package io.ztna.agent.capture;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.ztna.proto.relay.EarlyInbound;
+import io.ztna.proto.relay.SocketStreamRelay;
+import java.util.ArrayDeque;
+
+/**
+ * Bytes and EOF that a captured client sent before its flow was open, kept in order so that
+ * they reach the destination first. A protocol handler feeds it from the moment the client's
+ * request is decoded. The caller that takes the kept buffers over owns them, and
+ * {@link #release()} frees the rest. Confined to the client's event loop.
+ */
+final class EarlyClientInput {
+
+    /** Early bytes beyond which the client is not read until the flow is open. */
+    static final int LIMIT_BYTES = 16 * 1024;
+
+    private final ArrayDeque<ByteBuf> kept = new ArrayDeque<>();
+    private int keptBytes;
+    private boolean inputShutdown;
+
+    /** Keeps {@code data}; this object owns it from now on. */
+    void add(ByteBuf data) {
+        keptBytes += data.readableBytes();
+        kept.add(data);
+    }
+
+    /** Records the client's half-close (EOF) read before the relay started. */
+    void markInputShutdown() {
+        inputShutdown = true;
+    }
+
+    boolean inputShutdown() {
+        return inputShutdown;
+    }
+
+    /** Returns whether the client may be read on: no EOF yet and below {@link #LIMIT_BYTES}. */
+    boolean wantsMore() {
+        return !inputShutdown && keptBytes < LIMIT_BYTES;
+    }
+
+    /**
+     * Returns the kept bytes for {@link SocketPairRelay#join}, which empties the queue and owns
+     * what it takes.
+     */
+    ArrayDeque<ByteBuf> queue() {
+        return kept;
+    }
+
+    /**
+     * Moves the kept bytes and EOF into an {@link EarlyInbound} on the client's pipeline, the
+     * form in which {@link SocketStreamRelay} takes over input read before it started. Call
+     * just before the relay starts.
+     */
+    void handOverToStreamRelay(Channel client) {
+        if (kept.isEmpty() && !inputShutdown) {
+            return;
+        }
+        ChannelPipeline pipeline = client.pipeline();
+        pipeline.addLast(new EarlyInbound());
+        ByteBuf data;
+        while ((data = kept.poll()) != null) {
+            pipeline.fireChannelRead(data);
+        }
+        keptBytes = 0;
+        if (inputShutdown) {
+            pipeline.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        }
+    }
+
+    /** Releases the bytes still kept, for a flow that failed or a client that left. */
+    void release() {
+        ByteBuf data;
+        while ((data = kept.poll()) != null) {
+            data.release();
+        }
+        keptBytes = 0;
+    }
+}

@@ -1,0 +1,2 @@
+/** Prometheus metrics that every daemon exposes on its admin address. */
+package io.ztna.proto.metrics;
