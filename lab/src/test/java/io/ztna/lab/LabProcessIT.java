@@ -51,7 +51,7 @@ class LabProcessIT {
                 "--http-proxy-port", Integer.toString(FreePorts.next()),
                 "--client-gateway-port", Integer.toString(FreePorts.next()),
                 "--publisher-gateway-port", Integer.toString(FreePorts.next()),
-                "--admin-port", Integer.toString(FreePorts.next()),
+                "--admin-port", Integer.toString(FreePorts.consecutive(4)),
                 "--demo-http-port", Integer.toString(http),
                 "--demo-echo-port", Integer.toString(FreePorts.next()),
                 "--forward", forward + "=intranet.corp.internal:" + http);
@@ -113,7 +113,7 @@ class LabProcessIT {
                 "--http-proxy-port", Integer.toString(FreePorts.next()),
                 "--client-gateway-port", Integer.toString(FreePorts.next()),
                 "--publisher-gateway-port", Integer.toString(FreePorts.next()),
-                "--admin-port", Integer.toString(FreePorts.next()),
+                "--admin-port", Integer.toString(FreePorts.consecutive(4)),
                 "--demo-http-port", Integer.toString(http),
                 "--demo-echo-port", Integer.toString(FreePorts.next()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
