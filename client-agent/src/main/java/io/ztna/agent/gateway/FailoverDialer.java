@@ -223,6 +223,11 @@ public final class FailoverDialer implements AutoCloseable {
         active = tunnel;
         activeIndex = index;
         activeSinceNanos = System.nanoTime();
+        if (gateways.rttNanos(index) == GatewayList.UNREACHABLE) {
+            // A tunnel just came up, so a failed earlier probe (such as one made before the
+            // gateway listened) no longer holds; the next reevaluation measures it again.
+            gateways.record(index, GatewayList.UNMEASURED);
+        }
         long rtt = gateways.rttNanos(index);
         log.info("{} client gateway connected: address={} peer={} connectRttMicros={} "
                         + "previous={}", tunnel.channel().id().asShortText(),

@@ -48,7 +48,10 @@ final class GatewayList {
         return rttNanos.get(index);
     }
 
-    /** Stores a measured connect time, or {@link #UNREACHABLE} for a failed measurement. */
+    /**
+     * Stores a measured connect time, {@link #UNREACHABLE} for a failed measurement, or
+     * {@link #UNMEASURED} to forget one.
+     */
     void record(int index, long nanos) {
         rttNanos.set(index, nanos);
     }
