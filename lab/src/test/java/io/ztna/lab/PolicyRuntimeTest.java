@@ -241,7 +241,7 @@ class PolicyRuntimeTest {
     }
 
     @Test
-    void postureConditionDeniesNamingItAndRevokesOnChange() throws Exception {
+    void postureFailureDeniesAndRevokes() throws Exception {
         applyPolicy(BY_NAME, "    posture: {firewall: true, checks: [edr-running]}\n", false);
         try (CraftedAgent crafted = new CraftedAgent(lab, ALICE, "crafted-2")) {
             crafted.next(SteeringPolicyMessage.class);

@@ -29,13 +29,13 @@ public final class DnsQueryRelay {
      * Registers a query and returns its id and the future of its answer, which completes with
      * SERVFAIL after {@code timeoutMillis} on {@code executor} when no answer arrived.
      */
-    public Pending register(EventExecutor executor, long timeoutMillis, String what) {
+    public Pending register(EventExecutor executor, long timeoutMillis, String target) {
         String id = prefix + "-" + next.incrementAndGet();
         CompletableFuture<DnsAnswerMessage> answer = new CompletableFuture<>();
         pending.put(id, answer);
         answer.whenComplete((message, error) -> pending.remove(id));
         executor.schedule(() -> answer.complete(new DnsAnswerMessage(id, DnsWire.SERVFAIL, null,
-                what + ": no answer within " + timeoutMillis + " ms")), timeoutMillis,
+                target + ": no answer within " + timeoutMillis + " ms")), timeoutMillis,
                 TimeUnit.MILLISECONDS);
         return new Pending(id, answer);
     }
