@@ -1,14 +1,19 @@
 package io.ztna.lab;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Picks loopback ports that are free at the moment of asking. */
 final class FreePorts {
+
+    /** Lowest port {@link #next()} returns: above the lab's app range 18000-18999. */
+    static final int FIRST = 26000;
+    /** Highest port {@link #next()} returns: below the default ephemeral range. */
+    static final int LAST = 32699;
 
     private FreePorts() {
     }
@@ -18,7 +23,7 @@ final class FreePorts {
      * starts at a random place so parallel test JVMs rarely collide.
      */
     static int inLabRange() {
-        int start = 18100 + java.util.concurrent.ThreadLocalRandom.current().nextInt(800);
+        int start = 18100 + ThreadLocalRandom.current().nextInt(800);
         for (int i = 0; i < 900; i++) {
             int port = 18100 + (start - 18100 + i) % 900;
             try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
@@ -37,7 +42,7 @@ final class FreePorts {
     static int consecutive(int count) {
         for (int attempt = 0; attempt < 50; attempt++) {
             int first = next();
-            if (first + count - 1 > 65535) {
+            if (first + count - 1 > LAST) {
                 continue;
             }
             List<ServerSocket> listeners = new ArrayList<>();
@@ -62,12 +67,23 @@ final class FreePorts {
                 + "in 50 attempts");
     }
 
+    /**
+     * Returns a free loopback port from {@value #FIRST}-{@value #LAST}, below the kernel's
+     * ephemeral range (32768 and up by default). Any outgoing connection can take an ephemeral
+     * port as its source port after the test found it free and before a daemon binds it. Lab
+     * startups make hundreds of such connections.
+     */
     static int next() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        int span = LAST - FIRST + 1;
+        int start = ThreadLocalRandom.current().nextInt(span);
+        for (int i = 0; i < span; i++) {
+            int port = FIRST + (start + i) % span;
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException e) {
+                // In use; try the next one.
+            }
         }
+        throw new IllegalStateException("no free loopback port in " + FIRST + "-" + LAST);
     }
 }
