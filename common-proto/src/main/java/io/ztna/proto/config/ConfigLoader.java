@@ -49,6 +49,14 @@ public final class ConfigLoader {
     }
 
     /**
+     * Returns a copy of the mapper that binds every config file, for tools and tests that list
+     * the options with Jackson's own introspection, renamed properties included.
+     */
+    public static ObjectMapper mapper() {
+        return MAPPER.copy();
+    }
+
+    /**
      * Reads, binds and validates a config file.
      *
      * @throws ConfigException when the file cannot be read or any check fails
