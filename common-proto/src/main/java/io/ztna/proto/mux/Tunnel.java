@@ -835,6 +835,9 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
             ctx.write(new DataFrame(stream.id(), write.data().readRetainedSlice(length)),
                     ctx.voidPromise());
         }
+        if (stream.sendWindow == 0 && stream.hasPending()) {
+            options.observer().sendWindowExhausted();
+        }
         requestFlush();
         if (stream.dequeued(length)) {
             stream.notifyWritable();
