@@ -20,12 +20,15 @@ public final class FlowMeter {
 
     /** The reason label of a flow whose open failed, so it never carried data. */
     public static final String NOT_CONNECTED = "none";
+    /** The result label of an open the requester gave up before its result arrived. */
+    public static final String CANCELLED = "cancelled";
     /** The reason label of a connected flow both sides finished with FIN. */
     public static final String FINISHED = "closed";
 
     private final DataPlaneMetrics metrics;
     private final CounterDataPoint[] failedOpens = new CounterDataPoint[OpenResult.values().length];
     private final CounterDataPoint[] resets = new CounterDataPoint[ErrorCode.values().length];
+    private final CounterDataPoint cancelled;
     private final CounterDataPoint finished;
     private final CounterDataPoint bytesUp;
     private final CounterDataPoint bytesDown;
@@ -42,6 +45,7 @@ public final class FlowMeter {
         for (ErrorCode code : ErrorCode.values()) {
             resets[code.ordinal()] = metrics.flowsClosed.labelValues(connected, label(code));
         }
+        cancelled = metrics.flowsClosed.labelValues(CANCELLED, NOT_CONNECTED);
         finished = metrics.flowsClosed.labelValues(connected, FINISHED);
         bytesUp = metrics.flowBytes.labelValues("up");
         bytesDown = metrics.flowBytes.labelValues("down");
@@ -66,6 +70,15 @@ public final class FlowMeter {
         }
         observeSetup(startNanos);
         failedOpens[result.ordinal()].inc();
+    }
+
+    /**
+     * Records that the requester of the flow started at {@code startNanos} gave up before the
+     * open result arrived, as when its client left or its own open timeout passed.
+     */
+    public void cancelled(long startNanos) {
+        observeSetup(startNanos);
+        cancelled.inc();
     }
 
     /** Records the end of a connected flow: its end reason and the bytes it carried. */
