@@ -60,7 +60,9 @@ class TunnelAdmissionTest {
     void agentFromAnotherCaRejected() throws Exception {
         TestPki other = TestPki.create(dir.resolve("other-ca"), LabState.TRUST_DOMAIN);
         TlsConfig stranger = other.user("mallory@example.com", "laptop-9");
+        double failuresBefore = certificateFailures();
         assertThat(bytesAfterHandshake(stranger)).isEqualTo(0);
+        awaitCertificateFailures(failuresBefore + 1);
         assertLabStillWorks();
     }
 
@@ -69,7 +71,9 @@ class TunnelAdmissionTest {
         Path certs = lab.state.dir().resolve("certs");
         TlsConfig publisher = new TlsConfig(certs.resolve("publisher.pem"),
                 certs.resolve("publisher-key.pem"), certs.resolve("ca.pem"), LabState.TRUST_DOMAIN);
+        double failuresBefore = certificateFailures();
         assertThat(bytesAfterHandshake(publisher)).isEqualTo(0);
+        awaitCertificateFailures(failuresBefore + 1);
         assertLabStillWorks();
     }
 
@@ -134,6 +138,21 @@ class TunnelAdmissionTest {
         channel.closeFuture().await(3, TimeUnit.SECONDS);
         channel.close().sync();
         return received.get();
+    }
+
+    /** Returns the client gateway's count of handshakes rejected for the certificate. */
+    private static double certificateFailures() {
+        double value = AdminClient.metrics(lab.clientGateway.adminAddress()).value(
+                "ztna_tunnel_handshakes_total", "peer_role", "unknown", "result", "certificate");
+        return Double.isNaN(value) ? 0 : value;
+    }
+
+    /** Waits until the count reaches {@code expected}, then checks that it did not pass it. */
+    private static void awaitCertificateFailures(double expected) throws InterruptedException {
+        InProcessLab.await(() -> certificateFailures() >= expected,
+                "handshake failures counted: " + expected);
+        assertThat(certificateFailures()).as("handshakes rejected for the certificate")
+                .isEqualTo(expected);
     }
 
     private static void assertLabStillWorks() throws Exception {
