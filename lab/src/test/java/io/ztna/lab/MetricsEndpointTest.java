@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MetricsEndpointTest {
 
-    /** Payload sizes of the echo flows, in bytes; the largest spans several stream windows. */
+    /** Payload sizes of the echo flows, in bytes. The largest spans several stream windows. */
     private static final int[] ECHO_SIZES = {1, 70_000, 3 * 1024 * 1024};
     /** SOCKS5 reply 0x05: the app refused the connection. */
     private static final int REFUSED = 0x05;

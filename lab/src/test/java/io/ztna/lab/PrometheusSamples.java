@@ -6,7 +6,7 @@ import java.util.TreeMap;
 /**
  * The samples of one scrape in the Prometheus text format, version 0.0.4, by series: the
  * metric name and its labels sorted by name, as in {@code name{a="1",b="2"}}. Comment lines
- * are skipped; timestamps are not expected.
+ * are skipped, and timestamps are not expected.
  */
 final class PrometheusSamples {
 

@@ -91,7 +91,7 @@ public final class DnsServer implements AutoCloseable {
         this.malformed = new MalformedQueries(limiter);
     }
 
-    /** Counts the queries answered into {@code metrics}; call before {@link #start()}. */
+    /** Counts the queries this server responds to into {@code metrics}. Call before start. */
     public DnsServer withMetrics(DataPlaneMetrics metrics) {
         this.metrics = metrics;
         return this;

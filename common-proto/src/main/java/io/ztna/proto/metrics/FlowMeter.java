@@ -11,10 +11,10 @@ import java.util.Locale;
  * time, results, and for connected flows how they ended and the bytes they carried. The label
  * children are resolved once here, so a flow costs a few counter updates and no label lookup.
  *
- * <p>A flow counts in {@code ztna_flows_opened} when this tier starts handling its open, and
- * in {@code ztna_flows_closed} exactly once: with its open result and reason {@code none} when
- * the open failed, or with result {@code connected} and the reason it ended otherwise. Bytes
- * are added when a connected flow ends. Thread-safe.
+ * <p>A flow counts in {@code ztna_flows_opened} when this tier starts handling its open.
+ * Callers then report its end once, so it counts in {@code ztna_flows_closed} once: with its
+ * open result and reason {@code none} when the open failed, or with result {@code connected}
+ * and the reason it ended otherwise. Bytes are added when a connected flow ends. Thread-safe.
  */
 public final class FlowMeter {
 
@@ -51,7 +51,7 @@ public final class FlowMeter {
         bytesDown = metrics.flowBytes.labelValues("down");
     }
 
-    /** Counts a flow whose open this tier starts; returns the start time for the other calls. */
+    /** Counts a flow whose open this tier starts and returns the start time for later calls. */
     public long opening() {
         metrics.flowsOpened.inc();
         return System.nanoTime();
@@ -63,7 +63,7 @@ public final class FlowMeter {
         metrics.flowsActive.inc();
     }
 
-    /** Records that the open of the flow started at {@code startNanos} failed with {@code result}. */
+    /** Records that the open of the flow started at {@code startNanos} failed with a result. */
     public void failed(long startNanos, OpenResult result) {
         if (result == OpenResult.CONNECTED) {
             throw new IllegalArgumentException("result CONNECTED (expected a failed open result)");

@@ -12,7 +12,7 @@ public interface TunnelObserver {
     };
 
     /**
-     * A TLS handshake of a tunnel finished.
+     * Receives the result of a tunnel's TLS handshake.
      *
      * @param peerRole the wire name of the role the peer proved, or {@code unknown} when the
      *     handshake failed before the peer was identified
@@ -22,7 +22,7 @@ public interface TunnelObserver {
     default void handshakeFinished(String peerRole, String result) {
     }
 
-    /** A stream's send window reached zero while it still had data queued. */
+    /** Receives a stall: a stream's send window reached zero while it still had data queued. */
     default void sendWindowExhausted() {
     }
 }
