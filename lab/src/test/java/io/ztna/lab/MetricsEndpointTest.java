@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -91,7 +93,7 @@ class MetricsEndpointTest {
                 .as("agent: flows denied by policy").isEqualTo(1);
         assertTunnel(agentSamples, "agent", "client-gateway", 1, 0);
         assertThat(agentSamples.nonZero(HANDSHAKES)).as("agent: handshakes")
-                .containsExactly(java.util.Map.entry(
+                .containsExactly(Map.entry(
                         "ztna_tunnel_handshakes_total{peer_role=\"client-gateway\",result=\"ok\"}",
                         1.0));
         assertThat(agentSamples.nonZero(RTT)).as("agent: round-trip series").isEmpty();
@@ -143,7 +145,7 @@ class MetricsEndpointTest {
         assertFlows(publisherSamples, "publisher", 4, bytes);
         assertTunnel(publisherSamples, "publisher", "publisher-gateway", 1, 0);
         assertThat(publisherSamples.nonZero(HANDSHAKES)).as("publisher: handshakes")
-                .containsExactly(java.util.Map.entry("ztna_tunnel_handshakes_total"
+                .containsExactly(Map.entry("ztna_tunnel_handshakes_total"
                         + "{peer_role=\"publisher-gateway\",result=\"ok\"}", 1.0));
         assertRttSeries(publisher, "publisher", "publisher-gateway");
     }
@@ -235,7 +237,7 @@ class MetricsEndpointTest {
             try {
                 assertThat(socket.getInputStream().read()).as("denied flow's first read")
                         .isEqualTo(-1);
-            } catch (java.net.SocketException e) {
+            } catch (SocketException e) {
                 // The agent resets the connection of a flow that failed to open.
                 assertThat(e.getMessage()).as("denied flow's error").contains("reset");
             }
