@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,9 @@ class TunnelAdmissionTest {
                         TlsContexts.ALPN_PROTOCOL))
                 .build();
         AtomicLong received = new AtomicLong();
+        // Kept from initChannel, because a fast rejection can close the channel and empty its
+        // pipeline before connect() returns.
+        AtomicReference<SslHandler> sslHandler = new AtomicReference<>();
         Channel channel = new Bootstrap()
                 .group(group)
                 .channel(Transports.socketChannel())
@@ -115,6 +119,7 @@ class TunnelAdmissionTest {
                     protected void initChannel(Channel ch) {
                         SslHandler handler = ssl.newHandler(ch.alloc(), "127.0.0.1",
                                 lab.ports.clientGateway());
+                        sslHandler.set(handler);
                         ch.pipeline().addLast(handler, new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -130,7 +135,7 @@ class TunnelAdmissionTest {
                     }
                 })
                 .connect("127.0.0.1", lab.ports.clientGateway()).sync().channel();
-        SslHandler handler = channel.pipeline().get(SslHandler.class);
+        SslHandler handler = sslHandler.get();
         assertThat(handler.handshakeFuture().await(3, TimeUnit.SECONDS)).isTrue();
         assertThat(handler.handshakeFuture().isSuccess())
                 .as("client side of the handshake: %s", handler.handshakeFuture().cause())
