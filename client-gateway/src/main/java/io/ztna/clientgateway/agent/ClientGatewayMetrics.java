@@ -31,10 +31,6 @@ public final class ClientGatewayMetrics {
         }
     }
 
-    public DataPlaneMetrics registry() {
-        return metrics;
-    }
-
     FlowMeter flows() {
         return flows;
     }

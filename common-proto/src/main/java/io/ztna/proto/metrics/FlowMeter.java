@@ -19,11 +19,11 @@ import java.util.Locale;
 public final class FlowMeter {
 
     /** The reason label of a flow whose open failed, so it never carried data. */
-    public static final String NOT_CONNECTED = "none";
+    static final String NOT_CONNECTED = "none";
     /** The result label of an open the requester gave up before its result arrived. */
-    public static final String CANCELLED = "cancelled";
+    static final String CANCELLED = "cancelled";
     /** The reason label of a connected flow both sides finished with FIN. */
-    public static final String FINISHED = "closed";
+    static final String FINISHED = "closed";
 
     private final DataPlaneMetrics metrics;
     private final CounterDataPoint[] failedOpens = new CounterDataPoint[OpenResult.values().length];
@@ -83,6 +83,7 @@ public final class FlowMeter {
 
     /** Records the end of a connected flow: its end reason and the bytes it carried. */
     public void finished(RelaySummary summary) {
+        // TODO: count bytes as the relays move them, so that long flows show progress.
         metrics.flowsActive.dec();
         bytesUp.inc(summary.bytesUp());
         bytesDown.inc(summary.bytesDown());
@@ -117,7 +118,7 @@ public final class FlowMeter {
     }
 
     /** Returns the label value of an enum constant: its name in lower case. */
-    public static String label(Enum<?> value) {
+    static String label(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT);
     }
 }
