@@ -38,6 +38,10 @@ import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.FlowOpenException;
 import io.ztna.proto.mux.Stream;
+import io.ztna.proto.metrics.DataPlaneMetrics;
+import io.ztna.proto.metrics.FlowMeter;
+import io.ztna.proto.metrics.TunnelMeter;
+import io.ztna.proto.metrics.TunnelSamples;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.tls.PeerRole;
@@ -78,6 +82,7 @@ public final class ClientAgent implements AutoCloseable {
     private AdminServer admin;
     private PostureReporter posture;
     private volatile DnsServer dns;
+    private final DataPlaneMetrics metrics = new DataPlaneMetrics();
 
     /** Creates an agent whose transparent capture maps stub addresses with its DNS server. */
     public ClientAgent(ClientAgentConfig config) {
@@ -102,13 +107,15 @@ public final class ClientAgent implements AutoCloseable {
         posture = new PostureReporter(config.posture(),
                 new PostureCollector(PostureSources.system(), config.posture().checks()),
                 DeviceKey.load(config.tls().privateKeyFile())).start();
-        dialer = new FailoverDialer(group, config.gateways(), ssl, config.tunnel().toOptions(),
+        dialer = new FailoverDialer(group, config.gateways(), ssl,
+                config.tunnel().toOptions().withObserver(new TunnelMeter(metrics)),
                 (peer, channel) -> new GatewayListener(), config.reconnect().newBackoff(),
                 config.gatewayReevaluation(), posture::tunnelReady);
-        FlowOpener opener = this::open;
+        registerTunnelGauge();
+        FlowOpener opener = new MeteredFlowOpener(this::open, new FlowMeter(metrics));
         if (config.dns() != null) {
             dns = new DnsServer(group, config.dns(), steering::policy, publisherDns,
-                    Clock.systemUTC()).start();
+                    Clock.systemUTC()).withMetrics(metrics).start();
             listeners.add(dns);
         }
         if (config.capture().parsedMode() != CaptureSection.Mode.OFF) {
@@ -128,7 +135,8 @@ public final class ClientAgent implements AutoCloseable {
                     forward.to().port(), opener).start());
         }
         if (config.admin() != null) {
-            admin = new AdminServer(config.admin(), this::isReady, this::status).start(group);
+            admin = new AdminServer(config.admin(), this::isReady, this::status, metrics)
+                    .start(group);
         }
         log.info("client agent started: gateways={} socks={} httpProxy={} capture={} forwards={} "
                 + "transport={} tls={}", config.gateways(), config.socks(), config.httpProxy(),
@@ -159,9 +167,32 @@ public final class ClientAgent implements AutoCloseable {
         return tunnel.open(flow);
     }
 
-    /** Ready while the tunnel is up and a steering policy has been loaded. */
+    /**
+     * Ready while the tunnel to a client gateway takes new streams and a steering policy has
+     * been loaded.
+     */
     public boolean isReady() {
-        return dialer != null && dialer.current() != null && steering.policy() != null;
+        FailoverDialer current = dialer;
+        Tunnel tunnel = current == null ? null : current.current();
+        return tunnel != null && tunnel.acceptsNewStreams() && steering.policy() != null;
+    }
+
+    /** Returns this agent's metrics, as served on the admin endpoint's {@code /metrics}. */
+    public DataPlaneMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Registers the gauge of the tunnel to a client gateway: the agent keeps one, so it is up,
+     * draining or down. It gets no round-trip series, which are for tunnels between servers.
+     */
+    private void registerTunnelGauge() {
+        String role = PeerRole.CLIENT_GATEWAY.wireName();
+        metrics.tunnels(callback -> {
+            Tunnel tunnel = dialer.current();
+            TunnelSamples.reportStates(callback, role,
+                    tunnel == null ? List.of() : List.of(tunnel), tunnel == null ? 1 : 0);
+        });
     }
 
     /** Returns the resolver that sends publisher DNS queries through the tunnel. */

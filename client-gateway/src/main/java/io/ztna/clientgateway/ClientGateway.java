@@ -13,7 +13,12 @@ import io.ztna.clientgateway.routing.PublisherSelector;
 import io.ztna.proto.admin.AdminServer;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.dns.DnsQueryRelay;
+import io.ztna.clientgateway.agent.ClientGatewayMetrics;
+import io.ztna.proto.metrics.DataPlaneMetrics;
+import io.ztna.proto.metrics.TunnelMeter;
+import io.ztna.proto.metrics.TunnelSamples;
 import io.ztna.proto.mux.Tunnel;
+import io.ztna.proto.mux.TunnelOptions;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.RevocationList;
@@ -48,9 +53,11 @@ public final class ClientGateway implements AutoCloseable {
     private final PublisherSelector selector;
     private final DnsQueryRelay dnsRelay;
     private final List<TunnelDialer> dialers = new ArrayList<>();
+    private final DataPlaneMetrics metrics = new DataPlaneMetrics();
+    private final ClientGatewayMetrics sessionMetrics = new ClientGatewayMetrics(metrics);
     private final Map<Tunnel, AgentSession> agents = new ConcurrentHashMap<>();
     private PolicyStore policies;
-    private TunnelAcceptor acceptor;
+    private volatile TunnelAcceptor acceptor;
     private AdminServer admin;
 
     public ClientGateway(ClientGatewayConfig config) {
@@ -65,15 +72,19 @@ public final class ClientGateway implements AutoCloseable {
         PeerCertificateCheck certificateCheck = PeerCertificateCheck.of(
                 config.tls().crlFile() == null ? null
                         : RevocationList.load(config.tls().crlFile(), config.tls().caFile()));
+        metrics.policyVersion.set(policies.current().version());
         policies.onChange((previous, next) -> {
+            metrics.policyVersion.set(next.version());
             for (AgentSession session : agents.values()) {
                 session.policyChanged(next);
             }
         });
+        policies.onReloadAttempt(outcome -> metrics.reloads.labelValues(outcome).inc());
+        TunnelOptions tunnelOptions =
+                config.tunnel().toOptions().withObserver(new TunnelMeter(metrics));
         SslContext upstreamSsl = TlsContexts.client(config.tls(), PeerRole.PUBLISHER_GATEWAY);
         for (InetSocketAddress gateway : config.publisherGateways()) {
-            TunnelDialer dialer = new TunnelDialer(group, gateway, upstreamSsl,
-                    config.tunnel().toOptions(),
+            TunnelDialer dialer = new TunnelDialer(group, gateway, upstreamSsl, tunnelOptions,
                     (peer, channel) -> new PublisherGatewayListener(directory, peer.name(),
                             dnsRelay),
                     config.reconnect().newBackoff(), tunnel -> { });
@@ -81,16 +92,18 @@ public final class ClientGateway implements AutoCloseable {
             dialer.start();
         }
         SslContext agentSsl = TlsContexts.server(config.tls(), EnumSet.of(PeerRole.USER));
-        acceptor = new TunnelAcceptor(group, config.listen(), agentSsl,
-                config.tunnel().toOptions(), (peer, channel) -> {
+        registerTunnelGauges();
+        acceptor = new TunnelAcceptor(group, config.listen(), agentSsl, tunnelOptions,
+                (peer, channel) -> {
                     AgentSession session = new AgentSession(config.id(), peer,
                             AgentSession.peerCertificate(channel), policies, directory,
-                            selector, certificateCheck, dnsRelay);
+                            selector, certificateCheck, dnsRelay, sessionMetrics);
                     return new TrackingListener(session, agents);
                 }).bind();
         policies.watch(config.policyReloadInterval());
         if (config.admin() != null) {
-            admin = new AdminServer(config.admin(), this::isReady, this::status).start(group);
+            admin = new AdminServer(config.admin(), this::isReady, this::status, metrics)
+                    .start(group);
         }
         log.info("client gateway started: id={} listen={} publisherGateways={} apps={} "
                         + "transport={} tls={}", config.id(), acceptor.localAddress(),
@@ -139,17 +152,45 @@ public final class ClientGateway implements AutoCloseable {
         return directory;
     }
 
-    /** Ready while listening and at least one publisher-gateway tunnel is up. */
+    /**
+     * Ready while the agent listener is bound and at least one publisher-gateway tunnel takes
+     * new streams.
+     */
     public boolean isReady() {
-        if (acceptor == null) {
+        TunnelAcceptor current = acceptor;
+        if (current == null || !current.isBound()) {
             return false;
         }
         for (TunnelDialer dialer : dialers) {
-            if (dialer.current() != null) {
+            Tunnel tunnel = dialer.current();
+            if (tunnel != null && tunnel.acceptsNewStreams()) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Returns this gateway's metrics, as served on the admin endpoint's {@code /metrics}. */
+    public DataPlaneMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Registers the gauges of agent and publisher-gateway tunnels, and the keepalive round
+     * trip of each publisher-gateway tunnel. Agent tunnels get no round-trip series, because
+     * their number is unbounded.
+     */
+    private void registerTunnelGauges() {
+        String user = PeerRole.USER.wireName();
+        String publisherGateway = PeerRole.PUBLISHER_GATEWAY.wireName();
+        metrics.tunnels(callback -> {
+            TunnelSamples.reportStates(callback, user, agents.keySet());
+            List<Tunnel> upstream = publisherGatewayTunnels();
+            TunnelSamples.reportStates(callback, publisherGateway, upstream,
+                    dialers.size() - upstream.size());
+        });
+        metrics.tunnelRtt(callback -> TunnelSamples.reportRtt(callback, publisherGateway,
+                publisherGatewayTunnels()));
     }
 
     private Object status() {

@@ -95,6 +95,13 @@ class PublisherDnsTest {
         }
     }
 
+    /** Returns a daemon's count of DNS queries of one type and outcome, 0 before the first. */
+    private static double dnsQueries(InetSocketAddress admin, String type, String outcome) {
+        double value = AdminClient.metrics(admin).value("ztna_dns_queries_total",
+                "type", type, "outcome", outcome);
+        return Double.isNaN(value) ? 0 : value;
+    }
+
     private static DnsAnswerMessage resolve(String name, int qtype) throws Exception {
         return lab.agent.publisherDns().resolve(name, qtype).get(10, TimeUnit.SECONDS);
     }
@@ -142,10 +149,19 @@ class PublisherDnsTest {
 
     @Test
     void nxdomainFromPublisherResolverPassesThrough() throws Exception {
+        double gatewayBefore = dnsQueries(lab.clientGateway.adminAddress(), "A", "nxdomain");
+        double publisherBefore = dnsQueries(lab.publisher.adminAddress(), "A", "nxdomain");
+
         DnsAnswerMessage answer = resolve("missing.corp.internal", DnsWire.TYPE_A);
 
         assertThat(answer.rcode()).isEqualTo(DnsWire.NXDOMAIN);
         assertThat(answer.response()).isNotNull();
+        assertThat(dnsQueries(lab.clientGateway.adminAddress(), "A", "nxdomain"))
+                .as("NXDOMAIN queries counted at the client gateway")
+                .isEqualTo(gatewayBefore + 1);
+        assertThat(dnsQueries(lab.publisher.adminAddress(), "A", "nxdomain"))
+                .as("NXDOMAIN queries counted at the publisher")
+                .isEqualTo(publisherBefore + 1);
     }
 
     @Test
@@ -161,10 +177,15 @@ class PublisherDnsTest {
 
     @Test
     void blockedAppNameRefusedWithRule() throws Exception {
+        double deniedBefore = dnsQueries(lab.clientGateway.adminAddress(), "A", "denied");
+
         DnsAnswerMessage answer = resolve("secret.corp.internal", DnsWire.TYPE_A);
 
         assertThat(answer.rcode()).isEqualTo(DnsWire.REFUSED);
         assertThat(answer.error()).isEqualTo("blocked by rule no-secret");
+        assertThat(dnsQueries(lab.clientGateway.adminAddress(), "A", "denied"))
+                .as("denied queries counted at the client gateway")
+                .isEqualTo(deniedBefore + 1);
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,9 @@ class TunnelAdmissionTest {
     void agentFromAnotherCaRejected() throws Exception {
         TestPki other = TestPki.create(dir.resolve("other-ca"), LabState.TRUST_DOMAIN);
         TlsConfig stranger = other.user("mallory@example.com", "laptop-9");
+        double failuresBefore = certificateFailures();
         assertThat(bytesAfterHandshake(stranger)).isEqualTo(0);
+        awaitCertificateFailures(failuresBefore + 1);
         assertLabStillWorks();
     }
 
@@ -69,7 +72,9 @@ class TunnelAdmissionTest {
         Path certs = lab.state.dir().resolve("certs");
         TlsConfig publisher = new TlsConfig(certs.resolve("publisher.pem"),
                 certs.resolve("publisher-key.pem"), certs.resolve("ca.pem"), LabState.TRUST_DOMAIN);
+        double failuresBefore = certificateFailures();
         assertThat(bytesAfterHandshake(publisher)).isEqualTo(0);
+        awaitCertificateFailures(failuresBefore + 1);
         assertLabStillWorks();
     }
 
@@ -103,6 +108,9 @@ class TunnelAdmissionTest {
                         TlsContexts.ALPN_PROTOCOL))
                 .build();
         AtomicLong received = new AtomicLong();
+        // Kept from initChannel, because a fast rejection can close the channel and empty its
+        // pipeline before connect() returns.
+        AtomicReference<SslHandler> sslHandler = new AtomicReference<>();
         Channel channel = new Bootstrap()
                 .group(group)
                 .channel(Transports.socketChannel())
@@ -111,6 +119,7 @@ class TunnelAdmissionTest {
                     protected void initChannel(Channel ch) {
                         SslHandler handler = ssl.newHandler(ch.alloc(), "127.0.0.1",
                                 lab.ports.clientGateway());
+                        sslHandler.set(handler);
                         ch.pipeline().addLast(handler, new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -126,7 +135,7 @@ class TunnelAdmissionTest {
                     }
                 })
                 .connect("127.0.0.1", lab.ports.clientGateway()).sync().channel();
-        SslHandler handler = channel.pipeline().get(SslHandler.class);
+        SslHandler handler = sslHandler.get();
         assertThat(handler.handshakeFuture().await(3, TimeUnit.SECONDS)).isTrue();
         assertThat(handler.handshakeFuture().isSuccess())
                 .as("client side of the handshake: %s", handler.handshakeFuture().cause())
@@ -134,6 +143,21 @@ class TunnelAdmissionTest {
         channel.closeFuture().await(3, TimeUnit.SECONDS);
         channel.close().sync();
         return received.get();
+    }
+
+    /** Returns the client gateway's count of handshakes rejected for the certificate. */
+    private static double certificateFailures() {
+        double value = AdminClient.metrics(lab.clientGateway.adminAddress()).value(
+                "ztna_tunnel_handshakes_total", "peer_role", "unknown", "result", "certificate");
+        return Double.isNaN(value) ? 0 : value;
+    }
+
+    /** Waits until the count reaches {@code expected}, then checks that it did not pass it. */
+    private static void awaitCertificateFailures(double expected) throws InterruptedException {
+        InProcessLab.await(() -> certificateFailures() >= expected,
+                "handshake failures counted: " + expected);
+        assertThat(certificateFailures()).as("handshakes rejected for the certificate")
+                .isEqualTo(expected);
     }
 
     private static void assertLabStillWorks() throws Exception {

@@ -12,6 +12,8 @@ import io.ztna.proto.mux.FlowOpenException;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
+import io.ztna.proto.metrics.FlowMeter;
+import io.ztna.proto.relay.RelaySummary;
 import io.ztna.proto.relay.StreamBridge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +31,13 @@ final class ClientGatewayTunnelListener implements TunnelListener {
 
     private final PublisherRegistry registry;
     private final String clientGatewayId;
+    private final FlowMeter flows;
 
-    ClientGatewayTunnelListener(PublisherRegistry registry, String clientGatewayId) {
+    ClientGatewayTunnelListener(PublisherRegistry registry, String clientGatewayId,
+            FlowMeter flows) {
         this.registry = registry;
         this.clientGatewayId = clientGatewayId;
+        this.flows = flows;
     }
 
     @Override
@@ -82,34 +87,42 @@ final class ClientGatewayTunnelListener implements TunnelListener {
     @Override
     public void onStreamOpened(Tunnel tunnel, Stream downstream) {
         FlowMetadata flow = downstream.metadata();
+        long startNanos = flows.opening();
         if (flow.publisher() == null) {
-            reject(downstream, OpenResult.NO_PUBLISHER, "no publisher named in the flow");
+            reject(downstream, OpenResult.NO_PUBLISHER, "no publisher named in the flow",
+                    startNanos);
             return;
         }
         Tunnel publisher = registry.publisher(flow.publisher());
         if (publisher == null) {
             reject(downstream, OpenResult.NO_PUBLISHER,
-                    "publisher " + flow.publisher() + " is not connected to this gateway");
+                    "publisher " + flow.publisher() + " is not connected to this gateway",
+                    startNanos);
             return;
         }
         publisher.open(flow).addListener(f -> {
             if (f.isSuccess()) {
                 Stream upstream = (Stream) f.getNow();
-                StreamBridge.join(downstream, upstream).completion().addListener(done ->
-                        log.debug("flow relayed: flow={} publisher={} summary={}",
-                                flow.flowId(), flow.publisher(), done.getNow()));
+                flows.connected(startNanos);
+                StreamBridge.join(downstream, upstream).completion().addListener(done -> {
+                    RelaySummary summary = (RelaySummary) done.getNow();
+                    flows.finished(summary);
+                    log.debug("flow relayed: flow={} publisher={} summary={}",
+                            flow.flowId(), flow.publisher(), summary);
+                });
                 return;
             }
             Throwable cause = f.cause();
             if (cause instanceof FlowOpenException failure) {
-                reject(downstream, failure.result(), failure.getMessage());
+                reject(downstream, failure.result(), failure.getMessage(), startNanos);
             } else {
-                reject(downstream, OpenResult.INTERNAL_ERROR, String.valueOf(cause));
+                reject(downstream, OpenResult.INTERNAL_ERROR, String.valueOf(cause), startNanos);
             }
         });
     }
 
-    private void reject(Stream downstream, OpenResult result, String reason) {
+    private void reject(Stream downstream, OpenResult result, String reason, long startNanos) {
+        flows.failed(startNanos, result);
         FlowMetadata flow = downstream.metadata();
         log.info("flow failed: flow={} clientGateway={} publisher={} destination={} result={} "
                 + "reason=\"{}\"", flow.flowId(), clientGatewayId, flow.publisher(),

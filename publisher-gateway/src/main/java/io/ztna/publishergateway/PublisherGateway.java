@@ -6,6 +6,10 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ztna.proto.control.PresenceMessage.PublisherState;
 import io.ztna.proto.admin.AdminServer;
+import io.ztna.proto.metrics.DataPlaneMetrics;
+import io.ztna.proto.metrics.FlowMeter;
+import io.ztna.proto.metrics.TunnelMeter;
+import io.ztna.proto.metrics.TunnelSamples;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.tls.PeerRole;
@@ -37,7 +41,9 @@ public final class PublisherGateway implements AutoCloseable {
     private final PublisherGatewayConfig config;
     private final EventLoopGroup group;
     private final PublisherRegistry registry;
-    private TunnelAcceptor acceptor;
+    private final DataPlaneMetrics metrics = new DataPlaneMetrics();
+    private final FlowMeter flows = new FlowMeter(metrics);
+    private volatile TunnelAcceptor acceptor;
     private AdminServer admin;
     private ScheduledFuture<?> rttUpdates;
     private boolean closed;
@@ -53,24 +59,54 @@ public final class PublisherGateway implements AutoCloseable {
         TlsConfig tls = config.tls();
         SslContext ssl = TlsContexts.server(
                 tls, EnumSet.of(PeerRole.PUBLISHER, PeerRole.CLIENT_GATEWAY));
-        acceptor = new TunnelAcceptor(group, config.listen(), ssl, config.tunnelOptions(),
+        acceptor = new TunnelAcceptor(group, config.listen(), ssl,
+                config.tunnelOptions().withObserver(new TunnelMeter(metrics)),
                 this::listenerFor).bind();
+        registerTunnelGauges();
         rttUpdates = group.next().scheduleAtFixedRate(registry::announceRttChanges,
                 PublisherRegistry.RTT_UPDATE_INTERVAL_SECONDS,
                 PublisherRegistry.RTT_UPDATE_INTERVAL_SECONDS, TimeUnit.SECONDS);
         if (config.admin() != null) {
-            admin = new AdminServer(config.admin(), () -> true, this::status).start(group);
+            admin = new AdminServer(config.admin(), this::isReady, this::status, metrics)
+                    .start(group);
         }
         log.info("publisher gateway started: id={} listen={} transport={} tls={}", config.id(),
                 acceptor.localAddress(), Transports.name(), TlsContexts.provider());
         return this;
     }
 
+    private void registerTunnelGauges() {
+        String publisher = PeerRole.PUBLISHER.wireName();
+        String clientGateway = PeerRole.CLIENT_GATEWAY.wireName();
+        metrics.tunnels(callback -> {
+            TunnelSamples.reportStates(callback, publisher, registry.publisherTunnels());
+            TunnelSamples.reportStates(callback, clientGateway, registry.clientGatewayTunnels());
+        });
+        metrics.tunnelRtt(callback -> {
+            TunnelSamples.reportRtt(callback, publisher, registry.publisherTunnels());
+            TunnelSamples.reportRtt(callback, clientGateway, registry.clientGatewayTunnels());
+        });
+    }
+
     private TunnelListener listenerFor(SpiffeId peer, Channel channel) {
         if (peer.role() == PeerRole.PUBLISHER) {
             return new PublisherTunnelListener(registry, peer.name());
         }
-        return new ClientGatewayTunnelListener(registry, peer.name());
+        return new ClientGatewayTunnelListener(registry, peer.name(), flows);
+    }
+
+    /**
+     * Ready while the tunnel listener is bound. A publisher gateway depends on no other tier:
+     * publishers and client gateways dial it.
+     */
+    public boolean isReady() {
+        TunnelAcceptor current = acceptor;
+        return current != null && current.isBound();
+    }
+
+    /** Returns this gateway's metrics, as served on the admin endpoint's {@code /metrics}. */
+    public DataPlaneMetrics metrics() {
+        return metrics;
     }
 
     public InetSocketAddress localAddress() {

@@ -56,6 +56,10 @@ final class PublisherRegistry {
         return clientGateways.size();
     }
 
+    List<Tunnel> clientGatewayTunnels() {
+        return new ArrayList<>(clientGateways);
+    }
+
     List<Tunnel> publisherTunnels() {
         List<Tunnel> tunnels = new ArrayList<>();
         publishers.values().forEach(publisher -> tunnels.add(publisher.tunnel));

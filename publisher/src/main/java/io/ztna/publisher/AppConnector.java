@@ -11,11 +11,15 @@ import io.ztna.proto.control.DnsQueryMessage;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.frame.Protocol;
+import io.ztna.proto.metrics.DataPlaneMetrics;
+import io.ztna.proto.metrics.DnsLabels;
+import io.ztna.proto.metrics.FlowMeter;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.relay.ConnectFailures;
 import io.ztna.proto.relay.EarlyInbound;
+import io.ztna.proto.relay.RelaySummary;
 import io.ztna.proto.relay.SocketStreamRelay;
 import io.ztna.proto.transport.Transports;
 import java.net.InetAddress;
@@ -40,9 +44,13 @@ final class AppConnector implements TunnelListener {
     private final int connectTimeoutMillis;
     private final PublisherDnsResolver dns;
     private final AtomicInteger activeFlows = new AtomicInteger();
+    private final DataPlaneMetrics metrics;
+    private final FlowMeter flows;
 
     AppConnector(String publisherId, PublisherScope scope, AppResolver resolver,
-            int connectTimeoutMillis, PublisherDnsResolver dns) {
+            int connectTimeoutMillis, PublisherDnsResolver dns, DataPlaneMetrics metrics) {
+        this.metrics = metrics;
+        this.flows = new FlowMeter(metrics);
         this.publisherId = publisherId;
         this.scope = scope;
         this.resolver = resolver;
@@ -67,8 +75,11 @@ final class AppConnector implements TunnelListener {
             return;
         }
         if (message instanceof DnsQueryMessage query) {
-            dns.answer(query).thenAccept(answer ->
-                    tunnel.sendControl(ControlCodec.encode(answer)));
+            dns.answer(query).thenAccept(answer -> {
+                metrics.dnsQueries.labelValues(DnsLabels.type(query.qtype()),
+                        DnsLabels.rcode(answer.rcode())).inc();
+                tunnel.sendControl(ControlCodec.encode(answer));
+            });
         } else {
             log.warn("{} unexpected control message: type={}",
                     tunnel.channel().id().asShortText(), message.getClass().getSimpleName());
@@ -77,28 +88,31 @@ final class AppConnector implements TunnelListener {
 
     @Override
     public void onStreamOpened(Tunnel tunnel, Stream stream) {
+        long startNanos = flows.opening();
         FlowMetadata flow = stream.metadata();
         if (flow.protocol() != Protocol.TCP) {
-            reject(stream, OpenResult.APP_UNREACHABLE, flow.protocol() + " flows are not supported");
+            reject(stream, startNanos, OpenResult.APP_UNREACHABLE,
+                    flow.protocol() + " flows are not supported");
             return;
         }
         if (!scope.allows(flow.host(), flow.port())) {
-            reject(stream, OpenResult.DENIED_BY_POLICY, "destination " + flow.destination()
-                    + " is outside the scope of publisher " + publisherId);
+            reject(stream, startNanos, OpenResult.DENIED_BY_POLICY, "destination "
+                    + flow.destination() + " is outside the scope of publisher " + publisherId);
             return;
         }
         Channel tunnelChannel = tunnel.channel();
         resolver.resolve(flow.host(), tunnelChannel.eventLoop()).addListener(f -> {
             if (!f.isSuccess()) {
-                reject(stream, OpenResult.DNS_FAILURE, "cannot resolve " + flow.host() + ": "
-                        + f.cause().getMessage());
+                reject(stream, startNanos, OpenResult.DNS_FAILURE, "cannot resolve "
+                        + flow.host() + ": " + f.cause().getMessage());
                 return;
             }
-            connect(tunnelChannel, stream, (InetAddress) f.getNow());
+            connect(tunnelChannel, stream, (InetAddress) f.getNow(), startNanos);
         });
     }
 
-    private void connect(Channel tunnelChannel, Stream stream, InetAddress address) {
+    private void connect(Channel tunnelChannel, Stream stream, InetAddress address,
+            long startNanos) {
         FlowMetadata flow = stream.metadata();
         InetSocketAddress target = new InetSocketAddress(address, flow.port());
         Bootstrap bootstrap = new Bootstrap()
@@ -113,24 +127,28 @@ final class AppConnector implements TunnelListener {
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 OpenResult result = ConnectFailures.resultOf(f.cause());
-                reject(stream, result, "connect to " + target.getAddress().getHostAddress() + ":"
-                        + target.getPort() + " failed: " + f.cause().getMessage());
+                reject(stream, startNanos, result, "connect to "
+                        + target.getAddress().getHostAddress() + ":" + target.getPort()
+                        + " failed: " + f.cause().getMessage());
                 return;
             }
             log.debug("app connected: flow={} publisher={} destination={} address={}",
                     flow.flowId(), publisherId, flow.destination(), target);
             activeFlows.incrementAndGet();
+            flows.connected(startNanos);
             SocketStreamRelay relay =
                     SocketStreamRelay.forAcceptedStream(connect.channel(), stream, ErrorCode.APP_RESET);
             relay.completion().addListener(done -> {
                 activeFlows.decrementAndGet();
+                flows.finished((RelaySummary) done.getNow());
                 log.debug("app flow closed: flow={} publisher={} destination={} summary={}",
                         flow.flowId(), publisherId, flow.destination(), done.getNow());
             });
         });
     }
 
-    private void reject(Stream stream, OpenResult result, String reason) {
+    private void reject(Stream stream, long startNanos, OpenResult result, String reason) {
+        flows.failed(startNanos, result);
         FlowMetadata flow = stream.metadata();
         log.info("flow failed: flow={} user={} publisher={} destination={} result={} reason=\"{}\"",
                 flow.flowId(), flow.user(), publisherId, flow.destination(), result, reason);

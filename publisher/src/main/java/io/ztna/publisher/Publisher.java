@@ -5,6 +5,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.ztna.proto.admin.AdminServer;
 import io.ztna.proto.dns.UpstreamDnsClient;
+import io.ztna.proto.metrics.DataPlaneMetrics;
+import io.ztna.proto.metrics.TunnelMeter;
+import io.ztna.proto.metrics.TunnelSamples;
+import io.ztna.proto.mux.TunnelOptions;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsContexts;
 import io.ztna.proto.transport.Transports;
@@ -33,6 +37,7 @@ public final class Publisher implements AutoCloseable {
     private final EventLoopGroup group;
     private final AppResolver resolver;
     private final GatewayRttProbe probe;
+    private final DataPlaneMetrics metrics = new DataPlaneMetrics();
     private AppConnector connector;
     private ReachabilityProber prober;
     private GatewayPool pool;
@@ -61,7 +66,9 @@ public final class Publisher implements AutoCloseable {
                 config.staticHosts(),
                 new UpstreamDnsClient(group, config.dnsResolvers(), config.dnsTimeout()));
         connector = new AppConnector(config.id(), config.scope(), resolver,
-                (int) config.connectTimeout().toMillis(), dns);
+                (int) config.connectTimeout().toMillis(), dns, metrics);
+        TunnelOptions tunnelOptions =
+                config.tunnel().toOptions().withObserver(new TunnelMeter(metrics));
         EventLoop control = group.next();
         prober = new ReachabilityProber(config.reachability(), resolver, control);
         reporter = new StatusReporter(control, prober, config.reachability().interval(),
@@ -69,14 +76,16 @@ public final class Publisher implements AutoCloseable {
         pool = new GatewayPool(control, config.gateways(), config.gatewayCount(),
                 config.gatewayReevaluation(), probe,
                 (gateway, onReady, onDown, onGoAway) -> new TunnelDialer(group, gateway, ssl,
-                        config.tunnel().toOptions(),
+                        tunnelOptions,
                         (peer, channel) -> new GatewayTunnelListener(connector, onGoAway),
                         config.reconnect().newBackoff(), onReady, onDown),
                 reporter::tunnelUp);
+        registerTunnelGauges();
         reporter.start();
         pool.start();
         if (config.admin() != null) {
-            admin = new AdminServer(config.admin(), this::isReady, this::status).start(group);
+            admin = new AdminServer(config.admin(), this::isReady, this::status, metrics)
+                    .start(group);
         }
         log.info("publisher started: id={} gateways={} gatewayCount={} probedApps={} "
                 + "transport={} tls={}", config.id(), config.gateways(), config.gatewayCount(),
@@ -87,6 +96,38 @@ public final class Publisher implements AutoCloseable {
     /** Ready while at least one gateway tunnel takes flows. */
     public boolean isReady() {
         return pool != null && pool.isReady();
+    }
+
+    /** Returns this publisher's metrics, as served on the admin endpoint's {@code /metrics}. */
+    public DataPlaneMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Registers the gauges of the tunnels to chosen gateways and their keepalive round trips.
+     * A chosen gateway whose dialer is still connecting counts as down, one being replaced
+     * still takes flows and counts as up, and gateways not chosen are no tunnels.
+     */
+    private void registerTunnelGauges() {
+        String role = PeerRole.PUBLISHER_GATEWAY.wireName();
+        metrics.tunnels(callback -> {
+            int up = 0;
+            int draining = 0;
+            int down = 0;
+            for (GatewayStatus gateway : pool.status()) {
+                switch (gateway.state()) {
+                    case UP, REPLACING -> up++;
+                    case DRAINING -> draining++;
+                    case CONNECTING -> down++;
+                    default -> {
+                    }
+                }
+            }
+            callback.call(up, role, TunnelSamples.UP);
+            callback.call(draining, role, TunnelSamples.DRAINING);
+            callback.call(down, role, TunnelSamples.DOWN);
+        });
+        metrics.tunnelRtt(callback -> TunnelSamples.reportRtt(callback, role, pool.tunnels()));
     }
 
     /** Returns every configured gateway with its RTT and state, in config order. */

@@ -8,6 +8,7 @@ import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.relay.ConnectFailures;
+import io.ztna.proto.relay.RelaySummary;
 import io.ztna.proto.relay.SocketStreamRelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,7 +130,10 @@ final class CapturedFlow {
                 FlowLog.opened(client, mode, flow.destination(), "tunnel stream " + stream.id());
                 replies.connected().addListener(written -> {
                     if (!written.isSuccess()) {
-                        stream.reset(ErrorCode.CLIENT_RESET, mode + " reply could not be written");
+                        String reason = mode + " reply could not be written";
+                        stream.reset(ErrorCode.CLIENT_RESET, reason);
+                        opener.finished(new RelaySummary(0, 0,
+                                ErrorCode.CLIENT_RESET + ": " + reason));
                         return;
                     }
                     replies.detach();
@@ -138,6 +142,8 @@ final class CapturedFlow {
                             client, stream, ErrorCode.CLIENT_RESET);
                     relay.completion().addListener(f -> FlowLog.finished(client, mode,
                             flow.destination(), relay.completion().getNow(), startNanos));
+                    relay.completion().addListener(f -> opener.finished(
+                            relay.completion().getNow()));
                 });
             }
 

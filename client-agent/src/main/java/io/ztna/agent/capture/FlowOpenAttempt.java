@@ -9,6 +9,7 @@ import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.FlowOpenException;
 import io.ztna.proto.mux.Stream;
+import io.ztna.proto.relay.RelaySummary;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +35,7 @@ final class FlowOpenAttempt {
 
     private final Channel client;
     private final Outcome outcome;
+    private FlowOpener opener;
     private Future<Stream> open;
     private ScheduledFuture<?> timeout;
     private ChannelFutureListener onClientClosed;
@@ -51,6 +53,7 @@ final class FlowOpenAttempt {
     }
 
     private void run(FlowOpener opener, FlowMetadata flow, long timeoutMillis) {
+        this.opener = opener;
         try {
             open = opener.open(flow);
         } catch (RuntimeException e) {
@@ -74,7 +77,9 @@ final class FlowOpenAttempt {
     private void onOpenDone() {
         if (done) {
             if (open.isSuccess()) {
-                open.getNow().reset(ErrorCode.CLIENT_RESET, "flow no longer wanted by the agent");
+                String reason = "flow no longer wanted by the agent";
+                open.getNow().reset(ErrorCode.CLIENT_RESET, reason);
+                opener.finished(new RelaySummary(0, 0, ErrorCode.CLIENT_RESET + ": " + reason));
             }
             return;
         }

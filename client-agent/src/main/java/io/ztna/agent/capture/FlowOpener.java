@@ -3,6 +3,7 @@ package io.ztna.agent.capture;
 import io.netty.util.concurrent.Future;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.mux.Stream;
+import io.ztna.proto.relay.RelaySummary;
 
 /**
  * Opens flows through the agent's tunnel, whichever tunnel is current.
@@ -18,4 +19,11 @@ public interface FlowOpener {
 
     /** Starts opening {@code flow} and returns at once, without blocking. */
     Future<Stream> open(FlowMetadata flow);
+
+    /**
+     * Reports the end of a flow whose open succeeded, once: when its relay completed, or when
+     * the stream was reset before a relay started. The default does nothing.
+     */
+    default void finished(RelaySummary summary) {
+    }
 }

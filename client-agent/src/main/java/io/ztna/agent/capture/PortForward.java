@@ -118,6 +118,8 @@ public final class PortForward implements AutoCloseable {
                                     client, stream, ErrorCode.CLIENT_RESET);
                             relay.completion().addListener(f -> FlowLog.finished(client, MODE,
                                     flow.destination(), relay.completion().getNow(), startNanos));
+                            relay.completion().addListener(f -> opener.finished(
+                                    relay.completion().getNow()));
                         }
 
                         @Override

@@ -10,6 +10,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.ztna.agent.capture.StubAddressLookup;
 import io.ztna.proto.config.HostAndPort;
+import io.ztna.proto.metrics.DataPlaneMetrics;
 import io.ztna.proto.policy.SteeringPolicy;
 import io.ztna.proto.transport.Listeners;
 import io.ztna.proto.transport.Transports;
@@ -62,6 +63,7 @@ public final class DnsServer implements AutoCloseable {
     private Channel udpChannel;
     private Channel tcpChannel;
     private UpstreamResolver upstream;
+    private DataPlaneMetrics metrics = new DataPlaneMetrics();
 
     /**
      * Creates a server that takes default upstreams from {@code /etc/resolv.conf}.
@@ -89,6 +91,12 @@ public final class DnsServer implements AutoCloseable {
         this.malformed = new MalformedQueries(limiter);
     }
 
+    /** Counts the queries this server responds to into {@code metrics}. Call before start. */
+    public DnsServer withMetrics(DataPlaneMetrics metrics) {
+        this.metrics = metrics;
+        return this;
+    }
+
     /**
      * Loads the stub mappings and binds UDP, then TCP on the same port.
      *
@@ -99,7 +107,7 @@ public final class DnsServer implements AutoCloseable {
         upstream = new UpstreamResolver(group, upstreams(), settings.upstreamTimeout());
         QueryResolver resolver = new QueryResolver(policy, stubs, upstream,
                 new PublisherDnsRelay(publisherDns, upstream, clock, limiter),
-                settings.ttl().toSeconds(), limiter);
+                settings.ttl().toSeconds(), limiter, metrics);
         bindUdp(resolver);
         bindTcp(resolver);
         saver = Executors.newSingleThreadScheduledExecutor(runnable -> {

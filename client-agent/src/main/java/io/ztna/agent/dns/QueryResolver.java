@@ -3,6 +3,9 @@ package io.ztna.agent.dns;
 import io.netty.handler.codec.dns.DnsOpCode;
 import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsResponseCode;
+import io.ztna.proto.dns.DnsWire;
+import io.ztna.proto.metrics.DataPlaneMetrics;
+import io.ztna.proto.metrics.DnsLabels;
 import io.ztna.proto.policy.SteeringPolicy;
 import io.ztna.proto.policy.SteeringPolicy.SteeredApp;
 import java.net.InetAddress;
@@ -36,10 +39,13 @@ final class QueryResolver {
     private final long stubTtlSeconds;
     private final LogLimiter limiter;
     private final AppNames appNames = new AppNames();
+    private final DataPlaneMetrics metrics;
 
+    /** @param metrics counts each answer by query type and response code */
     QueryResolver(Supplier<SteeringPolicy> policy, StubAddresses stubs,
             UpstreamResolver upstream, PublisherDnsRelay publisher, long stubTtlSeconds,
-            LogLimiter limiter) {
+            LogLimiter limiter, DataPlaneMetrics metrics) {
+        this.metrics = metrics;
         this.policy = policy;
         this.stubs = stubs;
         this.upstream = upstream;
@@ -50,6 +56,14 @@ final class QueryResolver {
 
     /** Returns the answer with the client's id; never completes exceptionally. */
     CompletableFuture<byte[]> resolve(DnsQuery query) {
+        return answer(query).thenApply(response -> {
+            metrics.dnsQueries.labelValues(DnsLabels.type(query.type()),
+                    DnsLabels.rcode(DnsWire.rcode(response))).inc();
+            return response;
+        });
+    }
+
+    private CompletableFuture<byte[]> answer(DnsQuery query) {
         if (query.opcode() != DnsOpCode.QUERY.byteValue()) {
             return done(LocalAnswers.empty(query, DnsResponseCode.NOTIMP.intValue()));
         }

@@ -22,6 +22,7 @@ import io.ztna.proto.dns.DnsWire;
 import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
+import io.ztna.proto.metrics.DnsLabels;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
@@ -68,6 +69,7 @@ public final class AgentSession implements TunnelListener {
     private final FlowRouter router;
     private final PeerCertificateCheck certificateCheck;
     private final DnsQueryRelay dnsRelay;
+    private final ClientGatewayMetrics metrics;
     private final Map<Stream, ActiveFlow> flows = new ConcurrentHashMap<>();
     private volatile DevicePosture posture = DevicePosture.NONE;
     private volatile Tunnel tunnel;
@@ -76,14 +78,16 @@ public final class AgentSession implements TunnelListener {
 
     public AgentSession(String gatewayId, SpiffeId agent, X509Certificate certificate,
             PolicyStore policies, PublisherDirectory directory, PublisherSelector selector,
-            PeerCertificateCheck certificateCheck, DnsQueryRelay dnsRelay) {
+            PeerCertificateCheck certificateCheck, DnsQueryRelay dnsRelay,
+            ClientGatewayMetrics metrics) {
         this.gatewayId = gatewayId;
+        this.metrics = metrics;
         this.dnsRelay = dnsRelay;
         this.agent = agent;
         this.certificate = certificate;
         this.policies = policies;
         this.directory = directory;
-        this.router = new FlowRouter(directory, selector);
+        this.router = new FlowRouter(directory, selector, metrics);
         this.certificateCheck = certificateCheck;
     }
 
@@ -174,6 +178,7 @@ public final class AgentSession implements TunnelListener {
     private void resolveThroughPublisher(Tunnel tunnel, DnsQueryMessage query) {
         String name = query.name() == null ? null : DnsWire.normaliseName(query.name());
         if (name == null || query.qtype() < 1 || query.qtype() > 65_535) {
+            metrics.dnsQuery(query.qtype(), "invalid");
             answerDns(tunnel, query, DnsWire.REFUSED, "invalid query: name '" + query.name()
                     + "' type " + query.qtype() + " (expected a DNS name and a type from 1 to "
                     + "65535)");
@@ -184,12 +189,14 @@ public final class AgentSession implements TunnelListener {
         if (decision.app() == null) {
             log.info("{} DNS query denied: user={} device={} name={} type={} reason=\"{}\"",
                     id(), agent.name(), agent.device(), name, query.qtype(), decision.reason());
+            metrics.dnsQuery(query.qtype(), "denied");
             answerDns(tunnel, query, DnsWire.REFUSED, decision.reason());
             return;
         }
         Selection selection = router.selectForDns(agent.name(), decision.app().name(),
                 decision.app().publishers());
         if (selection == null) {
+            metrics.dnsQuery(query.qtype(), "no_publisher");
             answerDns(tunnel, query, DnsWire.SERVFAIL, "no publisher of app "
                     + decision.app().name() + " is connected");
             return;
@@ -203,9 +210,11 @@ public final class AgentSession implements TunnelListener {
                         + "publisherGateway={} reason={} candidates={}", id(), agent.name(), name,
                 query.qtype(), decision.app().name(), route.publisher(), route.gateway(),
                 selection.reason(), selection.candidates());
-        pending.answer().thenAccept(answer -> tunnel.sendControl(ControlCodec.encode(
-                new DnsAnswerMessage(query.id(), answer.rcode(), answer.response(),
-                        answer.error()))));
+        pending.answer().thenAccept(answer -> {
+            metrics.dnsQuery(query.qtype(), DnsLabels.rcode(answer.rcode()));
+            tunnel.sendControl(ControlCodec.encode(new DnsAnswerMessage(query.id(),
+                    answer.rcode(), answer.response(), answer.error())));
+        });
     }
 
     private static void answerDns(Tunnel tunnel, DnsQueryMessage query, int rcode,
@@ -261,6 +270,7 @@ public final class AgentSession implements TunnelListener {
         }
         sentPolicy = srp;
         tunnel.sendControl(ControlCodec.encode(new SteeringPolicyMessage(srp)));
+        metrics.steeringPolicySent();
         log.info("{} steering policy sent: user={} device={} version={} apps={} blocked={} "
                         + "cause=\"{}\"", id(), agent.name(), agent.device(), srp.version(),
                 srp.apps().size(), srp.blocked().size(), cause);
@@ -306,10 +316,11 @@ public final class AgentSession implements TunnelListener {
 
     @Override
     public void onStreamOpened(Tunnel tunnel, Stream downstream) {
-        long startNanos = System.nanoTime();
+        long startNanos = metrics.flows().opening();
         FlowMetadata requested = downstream.metadata();
         AccessPolicy policy = policies.current();
         AccessDecision decision = policy.decide(principal(policy), requested);
+        metrics.decided(decision.allowed());
         FlowMetadata flow = requested.withIdentity(
                 FlowIds.next(), agent.name(), agent.device(), decision.app());
 
@@ -326,6 +337,7 @@ public final class AgentSession implements TunnelListener {
                 tunnel.sendControl(ControlCodec.encode(new NoticeMessage(decision.rule(),
                         decision.app(), flow.destination(), decision.reason())));
             }
+            metrics.flows().failed(startNanos, OpenResult.DENIED_BY_POLICY);
             record(flow, null, OpenResult.DENIED_BY_POLICY, decision.reason(), startNanos, null);
             return;
         }
@@ -345,6 +357,7 @@ public final class AgentSession implements TunnelListener {
                             reason);
                 }
                 downstream.reject(result, reason);
+                metrics.flows().failed(startNanos, result);
                 record(routed, link, result, reason, startNanos, null);
             }
         });
@@ -353,11 +366,13 @@ public final class AgentSession implements TunnelListener {
     /** Joins the agent's stream to the publisher gateway's and records the flow when it ends. */
     private void relay(Tunnel tunnel, Stream downstream, Stream upstream, FlowMetadata routed,
             PublisherLink link, AccessPolicy policy, long startNanos) {
+        metrics.flows().connected(startNanos);
         StreamBridge bridge = StreamBridge.join(downstream, upstream);
         flows.put(downstream, new ActiveFlow(routed, bridge));
         bridge.completion().addListener(done -> {
             flows.remove(downstream);
             directory.flowEnded(link.publisher());
+            metrics.flows().finished((RelaySummary) done.getNow());
             record(routed, link, OpenResult.CONNECTED, "", startNanos,
                     (RelaySummary) done.getNow());
         });

@@ -5,6 +5,7 @@ import io.ztna.clientgateway.routing.PublisherLink;
 import io.ztna.clientgateway.routing.PublisherSelector;
 import io.ztna.clientgateway.routing.Selection;
 import io.ztna.proto.frame.FlowMetadata;
+import io.ztna.proto.metrics.DataPlaneMetrics;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.FlowOpenException;
 import io.ztna.proto.mux.Stream;
@@ -27,6 +28,7 @@ final class FlowRouter {
 
     private final PublisherDirectory directory;
     private final PublisherSelector selector;
+    private final ClientGatewayMetrics metrics;
 
     /** Receives the outcome of {@link #open}, on the publisher-gateway tunnel's event loop. */
     interface Outcome {
@@ -46,8 +48,15 @@ final class FlowRouter {
     }
 
     FlowRouter(PublisherDirectory directory, PublisherSelector selector) {
+        this(directory, selector, new ClientGatewayMetrics(new DataPlaneMetrics()));
+    }
+
+    /** @param metrics counts each publisher selection by its reason */
+    FlowRouter(PublisherDirectory directory, PublisherSelector selector,
+            ClientGatewayMetrics metrics) {
         this.directory = directory;
         this.selector = selector;
+        this.metrics = metrics;
     }
 
     /**
@@ -66,8 +75,12 @@ final class FlowRouter {
 
     /** Selects a publisher to send a DNS query for {@code app} to, or returns null. */
     Selection selectForDns(String user, String app, List<String> assigned) {
-        return selector.select(user, app, null, directory.links(assigned),
+        Selection selection = selector.select(user, app, null, directory.links(assigned),
                 directory::inFlight);
+        if (selection != null) {
+            metrics.selected(selection.reason());
+        }
+        return selection;
     }
 
     private Selection select(FlowMetadata flow, List<String> assigned, PublisherLink excluded) {
@@ -85,6 +98,9 @@ final class FlowRouter {
         }
         Selection selection = selector.select(flow.user(), flow.app(), flow.destination(), links,
                 directory::inFlight);
+        if (selection != null) {
+            metrics.selected(selection.reason());
+        }
         if (selection != null && log.isDebugEnabled()) {
             log.debug("publisher selected: flow={} user={} app={} destination={} publisher={} "
                             + "publisherGateway={} reason={} candidates={}", flow.flowId(),

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ public final class PolicyStore implements AutoCloseable {
     private final Path file;
     private final List<BiConsumer<AccessPolicy, AccessPolicy>> listeners =
             new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile AccessPolicy current;
     private byte[] digest;
     private byte[] rejectedDigest;
@@ -67,6 +69,14 @@ public final class PolicyStore implements AutoCloseable {
      */
     public void onChange(BiConsumer<AccessPolicy, AccessPolicy> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Adds a listener called with {@code applied} or {@code rejected} after each reload
+     * attempt, on the thread that reloaded.
+     */
+    public void onReloadAttempt(Consumer<String> listener) {
+        reloadListeners.add(listener);
     }
 
     /** Starts polling the files every {@code interval} on a daemon thread of its own. */
@@ -107,10 +117,12 @@ public final class PolicyStore implements AutoCloseable {
             rejectedDigest = observed;
             log.warn("policy reload failed, keeping version {}: {}", previous.version(),
                     e.getMessage());
+            reloadAttempted("rejected");
             return false;
         } catch (RuntimeException e) {
             rejectedDigest = observed;
             log.error("policy reload failed, keeping version {}", previous.version(), e);
+            reloadAttempted("rejected");
             return false;
         }
         // The directory file may have changed name, so the digest covers the files just read.
@@ -121,6 +133,7 @@ public final class PolicyStore implements AutoCloseable {
         log.info("policy reloaded: version={} previousVersion={} apps={} rules={} users={}",
                 next.version(), previous.version(), next.appCount(),
                 next.engine().rules().size(), next.source().users().size());
+        reloadAttempted("applied");
         for (BiConsumer<AccessPolicy, AccessPolicy> listener : listeners) {
             try {
                 listener.accept(previous, next);
@@ -129,6 +142,12 @@ public final class PolicyStore implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private void reloadAttempted(String outcome) {
+        for (Consumer<String> listener : reloadListeners) {
+            listener.accept(outcome);
+        }
     }
 
     /** Returns a SHA-256 over the files' content; a missing or unreadable file counts too. */

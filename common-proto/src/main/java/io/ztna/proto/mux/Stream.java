@@ -42,6 +42,8 @@ public final class Stream {
 
     // Sending side.
     long sendWindow;
+    /** True from a send-window exhaustion until the next WINDOW_UPDATE, to count it once. */
+    boolean sendStalled;
     private ArrayDeque<PendingWrite> pending;
     private final AtomicLong queuedBytes = new AtomicLong();
     private boolean finQueued;

@@ -490,6 +490,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
             return;
         }
         stream.sendWindow += increment;
+        stream.sendStalled = false;
         if (stream.sendWindow > Integer.MAX_VALUE) {
             throw new ProtocolException(ErrorCode.FLOW_CONTROL_ERROR, "window of stream "
                     + stream.id() + " grew to " + stream.sendWindow + " (expected: <= 2147483647)");
@@ -822,6 +823,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
             return;
         }
         if (stream.sendWindow <= 0) {
+            sendStalled(stream);
             return;
         }
         int length = (int) Math.min(Math.min(readable, remote.maxFrameLength()),
@@ -835,9 +837,20 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
             ctx.write(new DataFrame(stream.id(), write.data().readRetainedSlice(length)),
                     ctx.voidPromise());
         }
+        if (stream.sendWindow == 0 && stream.hasPending()) {
+            sendStalled(stream);
+        }
         requestFlush();
         if (stream.dequeued(length)) {
             stream.notifyWritable();
+        }
+    }
+
+    /** Reports a stream that has data queued and no send window, once per stall. */
+    private void sendStalled(Stream stream) {
+        if (!stream.sendStalled) {
+            stream.sendStalled = true;
+            options.observer().sendWindowExhausted();
         }
     }
 

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.Promise;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
 final class HandshakeGate extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HandshakeGate.class);
+
+    /** The peer-role label of a handshake that failed before the peer was identified. */
+    private static final String UNKNOWN_ROLE = "unknown";
 
     private final boolean initiator;
     private final TunnelOptions options;
@@ -63,6 +67,9 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
                 log.info("{} TLS handshake failed: peer={} error={}",
                         channelId, remote, rootMessage(done.cause()));
             }
+            if (!(done.cause() instanceof ClosedChannelException)) {
+                options.observer().handshakeFinished(UNKNOWN_ROLE, failureReason(done.cause()));
+            }
             fail(ctx, done.cause());
             return;
         }
@@ -71,6 +78,7 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
         if (!TlsContexts.ALPN_PROTOCOL.equals(alpn)) {
             log.warn("{} tunnel rejected: peer={} alpn={} expected={}",
                     channelId, remote, alpn, TlsContexts.ALPN_PROTOCOL);
+            options.observer().handshakeFinished(UNKNOWN_ROLE, "alpn");
             fail(ctx, new IllegalStateException("ALPN protocol " + alpn));
             return;
         }
@@ -79,9 +87,11 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
             peer = PeerIdentity.of(ssl.engine().getSession());
         } catch (CertificateException e) {
             log.warn("{} tunnel rejected: peer={} error={}", channelId, remote, e.getMessage());
+            options.observer().handshakeFinished(UNKNOWN_ROLE, "identity");
             fail(ctx, e);
             return;
         }
+        options.observer().handshakeFinished(peer.role().wireName(), "ok");
         ctx.pipeline().remove(this);
         TunnelListener listener = factory.create(peer, ctx.channel());
         Tunnel tunnel = new Tunnel(ctx.channel(), initiator, options, listener, peer.toString());
@@ -105,6 +115,17 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
     private void fail(ChannelHandlerContext ctx, Throwable cause) {
         result.tryFailure(cause);
         ctx.close();
+    }
+
+    /** Returns the handshake failure reason for metrics, from a small fixed set. */
+    private static String failureReason(Throwable error) {
+        if (causedByCertificate(error)) {
+            return "certificate";
+        }
+        if (error instanceof SslHandshakeTimeoutException) {
+            return "timeout";
+        }
+        return "tls";
     }
 
     private static boolean causedByCertificate(Throwable error) {

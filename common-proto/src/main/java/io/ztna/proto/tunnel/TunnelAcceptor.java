@@ -25,7 +25,7 @@ public final class TunnelAcceptor implements AutoCloseable {
     private final SslContext sslContext;
     private final TunnelOptions options;
     private final TunnelListenerFactory factory;
-    private Channel serverChannel;
+    private volatile Channel serverChannel;
 
     public TunnelAcceptor(EventLoopGroup group, InetSocketAddress bindAddress,
             SslContext sslContext, TunnelOptions options, TunnelListenerFactory factory) {
@@ -57,6 +57,12 @@ public final class TunnelAcceptor implements AutoCloseable {
 
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** True while the listening socket is bound and open. */
+    public boolean isBound() {
+        Channel channel = serverChannel;
+        return channel != null && channel.isActive();
     }
 
     @Override

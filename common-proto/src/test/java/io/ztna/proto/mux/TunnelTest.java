@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -411,6 +412,38 @@ class TunnelTest {
 
             assertThat(stalled.clientSide.received()).isEqualTo(bulk);
             assertThat(stalled.serverStream().isWritable()).isTrue();
+        }
+    }
+
+    @Test
+    void sendWindowExhaustionReachesObserver() {
+        AtomicInteger exhausted = new AtomicInteger();
+        TunnelObserver observer = new TunnelObserver() {
+            @Override
+            public void sendWindowExhausted() {
+                exhausted.incrementAndGet();
+            }
+        };
+        TunnelOptions options = TunnelOptions.defaults();
+        try (TunnelPair pair = new TunnelPair(options, options.withObserver(observer))) {
+            StreamUnderTest exact = StreamUnderTest.open(pair, false);
+            exact.serverStream().write(Unpooled.wrappedBuffer(randomBytes(STREAM_WINDOW, 7)));
+            pair.pump();
+            assertThat(exhausted).as("after a write of exactly one window").hasValue(0);
+
+            exact.serverStream().write(Unpooled.wrappedBuffer(randomBytes(1, 8)));
+            pair.pump();
+            assertThat(exhausted).as("after one byte beyond the window").hasValue(1);
+            exact.serverStream().write(Unpooled.wrappedBuffer(randomBytes(1, 9)));
+            pair.pump();
+            assertThat(exhausted).as("after a second byte in the same stall").hasValue(1);
+
+            StreamUnderTest large = StreamUnderTest.open(pair, false);
+            large.serverStream().write(
+                    Unpooled.wrappedBuffer(randomBytes(2 * STREAM_WINDOW, 10)));
+            pair.pump();
+            assertThat(exhausted).as("after a write of two windows on a second stream")
+                    .hasValue(2);
         }
     }
 
