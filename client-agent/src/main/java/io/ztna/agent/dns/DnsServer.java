@@ -47,6 +47,8 @@ public final class DnsServer implements AutoCloseable {
     static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
     /** Maximum number of mappings listed in {@link #status()}. */
     static final int STATUS_MAPPINGS = 100;
+    /** Attempts to find a port free for both UDP and TCP when port 0 is configured. */
+    static final int PORT_ZERO_ATTEMPTS = 20;
 
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
 
@@ -108,8 +110,7 @@ public final class DnsServer implements AutoCloseable {
         QueryResolver resolver = new QueryResolver(policy, stubs, upstream,
                 new PublisherDnsRelay(publisherDns, upstream, clock, limiter),
                 settings.ttl().toSeconds(), limiter, metrics);
-        bindUdp(resolver);
-        bindTcp(resolver);
+        bindBoth(resolver);
         saver = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "dns-mappings-saver");
             thread.setDaemon(true);
@@ -158,6 +159,26 @@ public final class DnsServer implements AutoCloseable {
         return found;
     }
 
+    /**
+     * Binds UDP, then TCP on the port UDP got. With port 0 the system picks the UDP port, and
+     * TCP may hold that number already (a connection's source port), so another UDP port is
+     * tried up to {@value #PORT_ZERO_ATTEMPTS} times.
+     */
+    private void bindBoth(QueryResolver resolver) throws IOException, InterruptedException {
+        int attempts = settings.listen().port() == 0 ? PORT_ZERO_ATTEMPTS : 1;
+        for (int attempt = 1; ; attempt++) {
+            bindUdp(resolver);
+            try {
+                bindTcp(resolver);
+                return;
+            } catch (IOException e) {
+                if (attempt >= attempts) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private void bindUdp(QueryResolver resolver) throws IOException, InterruptedException {
         InetSocketAddress address = settings.listen().toSocketAddress();
         ChannelFuture bind = new Bootstrap()
@@ -172,6 +193,7 @@ public final class DnsServer implements AutoCloseable {
         udpChannel = bind.channel();
     }
 
+    /** Binds TCP on the port of the UDP channel, closing that channel when binding fails. */
     private void bindTcp(QueryResolver resolver) throws IOException, InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)

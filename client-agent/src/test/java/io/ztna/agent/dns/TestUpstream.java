@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestUpstream implements AutoCloseable {
 
     static final long TTL = 300;
-    private static final int BIND_ATTEMPTS = 5;
+    private static final int BIND_ATTEMPTS = 20;
 
     private final Map<String, List<String>> addresses = new ConcurrentHashMap<>();
     private final Set<String> truncated = ConcurrentHashMap.newKeySet();
