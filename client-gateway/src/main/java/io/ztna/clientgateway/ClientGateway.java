@@ -76,7 +76,7 @@ public final class ClientGateway implements AutoCloseable {
                     config.tunnel().toOptions(),
                     (peer, channel) -> new PublisherGatewayListener(directory, peer.name(),
                             dnsRelay),
-                    config.reconnect().newBackoff(), tunnel -> { });
+                    config.reconnect().newBackoff(), tunnel -> { }).localId(config.id());
             dialers.add(dialer);
             dialer.start();
         }

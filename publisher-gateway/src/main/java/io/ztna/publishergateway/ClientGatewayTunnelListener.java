@@ -8,11 +8,14 @@ import io.ztna.proto.dns.DnsQueryRelay;
 import io.ztna.proto.dns.DnsWire;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
+import io.ztna.proto.log.TunnelEvents;
 import io.ztna.proto.mux.FlowOpenException;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
+import io.ztna.proto.relay.RelaySummary;
 import io.ztna.proto.relay.StreamBridge;
+import io.ztna.proto.tls.PeerRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,17 +31,20 @@ final class ClientGatewayTunnelListener implements TunnelListener {
     static final long DNS_TIMEOUT_MILLIS = 3_500;
 
     private final PublisherRegistry registry;
+    private final String gatewayId;
     private final String clientGatewayId;
 
-    ClientGatewayTunnelListener(PublisherRegistry registry, String clientGatewayId) {
+    /** @param gatewayId this publisher gateway's id, for tunnel events and flow lines */
+    ClientGatewayTunnelListener(PublisherRegistry registry, String gatewayId,
+            String clientGatewayId) {
         this.registry = registry;
+        this.gatewayId = gatewayId;
         this.clientGatewayId = clientGatewayId;
     }
 
     @Override
     public void onReady(Tunnel tunnel) {
-        log.info("{} client gateway connected: clientGateway={} address={}",
-                tunnel.channel().id().asShortText(), clientGatewayId,
+        TunnelEvents.up(gatewayId, PeerRole.CLIENT_GATEWAY.wireName(), clientGatewayId, null,
                 tunnel.channel().remoteAddress());
         registry.clientGatewayUp(tunnel);
     }
@@ -95,9 +101,16 @@ final class ClientGatewayTunnelListener implements TunnelListener {
         publisher.open(flow).addListener(f -> {
             if (f.isSuccess()) {
                 Stream upstream = (Stream) f.getNow();
-                StreamBridge.join(downstream, upstream).completion().addListener(done ->
-                        log.debug("flow relayed: flow={} publisher={} summary={}",
-                                flow.flowId(), flow.publisher(), done.getNow()));
+                log.debug("flow open: flow={} clientGateway={} publisher={} destination={}",
+                        flow.flowId(), clientGatewayId, flow.publisher(), flow.destination());
+                StreamBridge.join(downstream, upstream).completion().addListener(done -> {
+                    RelaySummary summary = (RelaySummary) done.getNow();
+                    log.debug("flow closed: flow={} clientGateway={} publisher={} "
+                                    + "destination={} bytesUp={} bytesDown={} outcome=\"{}\"",
+                            flow.flowId(), clientGatewayId, flow.publisher(),
+                            flow.destination(), summary.bytesUp(), summary.bytesDown(),
+                            summary.outcome());
+                });
                 return;
             }
             Throwable cause = f.cause();
@@ -119,8 +132,8 @@ final class ClientGatewayTunnelListener implements TunnelListener {
 
     @Override
     public void onClosed(Tunnel tunnel, String reason) {
-        log.info("{} client gateway disconnected: clientGateway={} reason={}",
-                tunnel.channel().id().asShortText(), clientGatewayId, reason);
+        TunnelEvents.down(gatewayId, PeerRole.CLIENT_GATEWAY.wireName(), clientGatewayId, null,
+                tunnel.channel().remoteAddress(), reason);
         registry.clientGatewayDown(tunnel);
     }
 }

@@ -11,11 +11,13 @@ import io.ztna.proto.control.DnsQueryMessage;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.frame.Protocol;
+import io.ztna.proto.log.LogAddresses;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.relay.ConnectFailures;
 import io.ztna.proto.relay.EarlyInbound;
+import io.ztna.proto.relay.RelaySummary;
 import io.ztna.proto.relay.SocketStreamRelay;
 import io.ztna.proto.transport.Transports;
 import java.net.InetAddress;
@@ -117,15 +119,19 @@ final class AppConnector implements TunnelListener {
                         + target.getPort() + " failed: " + f.cause().getMessage());
                 return;
             }
-            log.debug("app connected: flow={} publisher={} destination={} address={}",
-                    flow.flowId(), publisherId, flow.destination(), target);
+            log.debug("flow open: flow={} user={} publisher={} destination={} address={}",
+                    flow.flowId(), flow.user(), publisherId, flow.destination(),
+                    LogAddresses.format(target));
             activeFlows.incrementAndGet();
             SocketStreamRelay relay =
                     SocketStreamRelay.forAcceptedStream(connect.channel(), stream, ErrorCode.APP_RESET);
             relay.completion().addListener(done -> {
                 activeFlows.decrementAndGet();
-                log.debug("app flow closed: flow={} publisher={} destination={} summary={}",
-                        flow.flowId(), publisherId, flow.destination(), done.getNow());
+                RelaySummary summary = (RelaySummary) done.getNow();
+                log.debug("flow closed: flow={} user={} publisher={} destination={} bytesUp={} "
+                                + "bytesDown={} outcome=\"{}\"", flow.flowId(), flow.user(),
+                        publisherId, flow.destination(), summary.bytesUp(), summary.bytesDown(),
+                        summary.outcome());
             });
         });
     }

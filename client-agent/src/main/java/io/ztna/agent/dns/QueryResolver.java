@@ -3,6 +3,7 @@ package io.ztna.agent.dns;
 import io.netty.handler.codec.dns.DnsOpCode;
 import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsResponseCode;
+import io.ztna.proto.log.LogLimiter;
 import io.ztna.proto.policy.SteeringPolicy;
 import io.ztna.proto.policy.SteeringPolicy.SteeredApp;
 import java.net.InetAddress;

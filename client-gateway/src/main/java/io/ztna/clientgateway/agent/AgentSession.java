@@ -20,8 +20,10 @@ import io.ztna.proto.control.SteeringPolicyPullMessage;
 import io.ztna.proto.dns.DnsQueryRelay;
 import io.ztna.proto.dns.DnsWire;
 import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.frame.FlowIds;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
+import io.ztna.proto.log.TunnelEvents;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
@@ -33,6 +35,7 @@ import io.ztna.proto.relay.StreamBridge;
 import io.ztna.proto.tls.SpiffeId;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -55,7 +58,6 @@ import org.slf4j.LoggerFactory;
 public final class AgentSession implements TunnelListener {
 
     private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
-    private static final Logger flowLog = LoggerFactory.getLogger("io.ztna.flow");
 
     /** Time a publisher DNS query has to come back, below the agent's own limit. */
     static final long DNS_TIMEOUT_MILLIS = 4_000;
@@ -68,6 +70,7 @@ public final class AgentSession implements TunnelListener {
     private final FlowRouter router;
     private final PeerCertificateCheck certificateCheck;
     private final DnsQueryRelay dnsRelay;
+    private final FlowRecord flowRecord;
     private final Map<Stream, ActiveFlow> flows = new ConcurrentHashMap<>();
     private volatile DevicePosture posture = DevicePosture.NONE;
     private volatile Tunnel tunnel;
@@ -85,6 +88,7 @@ public final class AgentSession implements TunnelListener {
         this.directory = directory;
         this.router = new FlowRouter(directory, selector);
         this.certificateCheck = certificateCheck;
+        this.flowRecord = new FlowRecord(gatewayId);
     }
 
     /** Returns the leaf certificate the peer presented in the channel's TLS handshake. */
@@ -115,8 +119,7 @@ public final class AgentSession implements TunnelListener {
     @Override
     public void onReady(Tunnel tunnel) {
         this.tunnel = tunnel;
-        log.info("{} agent connected: user={} device={} address={}", id(), agent.name(),
-                agent.device(), tunnel.channel().remoteAddress());
+        TunnelEvents.up(gatewayId, agent, tunnel.channel().remoteAddress());
         AccessPolicy policy = policies.current();
         if (!policy.knows(agent.name())) {
             end("user " + agent.name() + " is not in the directory");
@@ -132,8 +135,7 @@ public final class AgentSession implements TunnelListener {
         if (reauthenticator != null) {
             reauthenticator.cancel();
         }
-        log.info("{} agent disconnected: user={} device={} reason={}", id(), agent.name(),
-                agent.device(), reason);
+        TunnelEvents.down(gatewayId, agent, tunnel.channel().remoteAddress(), reason);
     }
 
     @Override
@@ -306,12 +308,14 @@ public final class AgentSession implements TunnelListener {
 
     @Override
     public void onStreamOpened(Tunnel tunnel, Stream downstream) {
+        Instant start = Instant.now();
         long startNanos = System.nanoTime();
         FlowMetadata requested = downstream.metadata();
         AccessPolicy policy = policies.current();
         AccessDecision decision = policy.decide(principal(policy), requested);
         FlowMetadata flow = requested.withIdentity(
-                FlowIds.next(), agent.name(), agent.device(), decision.app());
+                FlowIds.adoptOrCreate(requested.flowId()), agent.name(), agent.device(),
+                decision.app());
 
         if (!decision.allowed()) {
             SteeringPolicy steered = sentPolicy;
@@ -326,14 +330,15 @@ public final class AgentSession implements TunnelListener {
                 tunnel.sendControl(ControlCodec.encode(new NoticeMessage(decision.rule(),
                         decision.app(), flow.destination(), decision.reason())));
             }
-            record(flow, null, OpenResult.DENIED_BY_POLICY, decision.reason(), startNanos, null);
+            flowRecord.write(flow, null, OpenResult.DENIED_BY_POLICY, decision.reason(), start,
+                    startNanos, null);
             return;
         }
 
         router.open(flow, decision.publishers(), new FlowRouter.Outcome() {
             @Override
             public void opened(FlowMetadata routed, PublisherLink link, Stream upstream) {
-                relay(tunnel, downstream, upstream, routed, link, policy, startNanos);
+                relay(tunnel, downstream, upstream, routed, link, policy, start, startNanos);
             }
 
             @Override
@@ -345,20 +350,20 @@ public final class AgentSession implements TunnelListener {
                             reason);
                 }
                 downstream.reject(result, reason);
-                record(routed, link, result, reason, startNanos, null);
+                flowRecord.write(routed, link, result, reason, start, startNanos, null);
             }
         });
     }
 
     /** Joins the agent's stream to the publisher gateway's and records the flow when it ends. */
     private void relay(Tunnel tunnel, Stream downstream, Stream upstream, FlowMetadata routed,
-            PublisherLink link, AccessPolicy policy, long startNanos) {
+            PublisherLink link, AccessPolicy policy, Instant start, long startNanos) {
         StreamBridge bridge = StreamBridge.join(downstream, upstream);
         flows.put(downstream, new ActiveFlow(routed, bridge));
         bridge.completion().addListener(done -> {
             flows.remove(downstream);
             directory.flowEnded(link.publisher());
-            record(routed, link, OpenResult.CONNECTED, "", startNanos,
+            flowRecord.write(routed, link, OpenResult.CONNECTED, "", start, startNanos,
                     (RelaySummary) done.getNow());
         });
         // A policy change between the decision and this point was not applied to the flow.
@@ -366,19 +371,5 @@ public final class AgentSession implements TunnelListener {
         if (latest != policy) {
             tunnel.channel().eventLoop().execute(() -> recheckFlows(latest, "policy changed"));
         }
-    }
-
-    /** Writes the flow record: one line per flow, when it ends or fails to open. */
-    private void record(FlowMetadata flow, PublisherLink route, OpenResult result,
-            String reason, long startNanos, RelaySummary summary) {
-        long durationMillis = (System.nanoTime() - startNanos) / 1_000_000;
-        flowLog.info("flow record: flow={} user={} device={} app={} destination={} protocol={} "
-                        + "clientGateway={} publisher={} publisherGateway={} bytesUp={} bytesDown={} "
-                        + "durationMillis={} result={} reason=\"{}\"",
-                flow.flowId(), flow.user(), flow.device(), flow.app(), flow.destination(),
-                flow.protocol(), gatewayId, route == null ? null : route.publisher(),
-                route == null ? null : route.gateway(),
-                summary == null ? 0 : summary.bytesUp(), summary == null ? 0 : summary.bytesDown(),
-                durationMillis, result, summary == null ? reason : summary.outcome());
     }
 }

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Promise;
+import io.ztna.proto.log.LogAddresses;
+import io.ztna.proto.log.LogLimiter;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.mux.TunnelOptions;
@@ -14,6 +16,8 @@ import io.ztna.proto.tls.TlsContexts;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateException;
+import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,13 @@ import org.slf4j.LoggerFactory;
 final class HandshakeGate extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HandshakeGate.class);
+
+    /**
+     * Handshake failures and rejections logged per remote host and minute; the rest are
+     * counted into the next line, so that a host retrying in a loop cannot flood the log.
+     */
+    private static final LogLimiter FAILURE_LOG =
+            new LogLimiter(5, Duration.ofMinutes(1), Clock.systemUTC());
 
     private final boolean initiator;
     private final TunnelOptions options;
@@ -60,8 +71,11 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
                 log.debug("{} connection closed before the TLS handshake finished: peer={}",
                         channelId, remote);
             } else {
-                log.info("{} TLS handshake failed: peer={} error={}",
-                        channelId, remote, rootMessage(done.cause()));
+                long suppressed = FAILURE_LOG.acquire(LogAddresses.host(remote));
+                if (suppressed != LogLimiter.SUPPRESSED) {
+                    log.info("{} TLS handshake failed: peer={} error={} suppressed={}",
+                            channelId, remote, rootMessage(done.cause()), suppressed);
+                }
             }
             fail(ctx, done.cause());
             return;
@@ -69,8 +83,11 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         String alpn = ssl.applicationProtocol();
         if (!TlsContexts.ALPN_PROTOCOL.equals(alpn)) {
-            log.warn("{} tunnel rejected: peer={} alpn={} expected={}",
-                    channelId, remote, alpn, TlsContexts.ALPN_PROTOCOL);
+            long suppressed = FAILURE_LOG.acquire(LogAddresses.host(remote));
+            if (suppressed != LogLimiter.SUPPRESSED) {
+                log.warn("{} tunnel rejected: peer={} alpn={} expected={} suppressed={}",
+                        channelId, remote, alpn, TlsContexts.ALPN_PROTOCOL, suppressed);
+            }
             fail(ctx, new IllegalStateException("ALPN protocol " + alpn));
             return;
         }
@@ -78,7 +95,11 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
         try {
             peer = PeerIdentity.of(ssl.engine().getSession());
         } catch (CertificateException e) {
-            log.warn("{} tunnel rejected: peer={} error={}", channelId, remote, e.getMessage());
+            long suppressed = FAILURE_LOG.acquire(LogAddresses.host(remote));
+            if (suppressed != LogLimiter.SUPPRESSED) {
+                log.warn("{} tunnel rejected: peer={} error={} suppressed={}", channelId, remote,
+                        e.getMessage(), suppressed);
+            }
             fail(ctx, e);
             return;
         }
