@@ -7,6 +7,7 @@ import io.ztna.clientgateway.routing.PublisherLink;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.relay.RelaySummary;
+import io.ztna.proto.tls.SpiffeId;
 import java.time.Instant;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -61,12 +62,21 @@ final class FlowRecord {
                 keyValue("port", flow.port()),
                 keyValue("clientGateway", clientGateway),
                 keyValue("publisher", route == null ? null : route.publisher()),
-                keyValue("publisherGateway", route == null ? null : route.gateway()),
+                keyValue("publisherGateway", route == null ? null : gatewayId(route)),
                 keyValue("bytesUp", summary == null ? 0L : summary.bytesUp()),
                 keyValue("bytesDown", summary == null ? 0L : summary.bytesDown()),
                 keyValue("start", start.toString()),
                 keyValue("durationMillis", durationMillis),
                 keyValue("result", result.name()),
                 keyValue("reason", finalReason));
+    }
+
+    /** Returns the publisher gateway's id, such as {@code pg-1}, from its SPIFFE id. */
+    private static String gatewayId(PublisherLink route) {
+        try {
+            return SpiffeId.parse(route.gateway()).name();
+        } catch (IllegalArgumentException e) {
+            return route.gateway();
+        }
     }
 }
