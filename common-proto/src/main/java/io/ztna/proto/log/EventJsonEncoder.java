@@ -4,9 +4,9 @@ import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.fieldnames.LogstashFieldNames;
 
 /**
- * Encodes a structured log event as one JSON object per line: {@code @timestamp}, {@code level}
- * and {@code logger}, then the event's own fields taken from its structured arguments and
- * markers, such as {@code "event":"flow"}. The message text, the thread and logback's context
+ * Encodes a structured log event as one JSON object per line: {@code @timestamp} (ISO-8601
+ * UTC), {@code level} and {@code logger}, then the event's own fields taken from its structured
+ * arguments and markers, such as {@code "event":"flow"}. The message text, the thread and logback's context
  * properties are left out, because the fields carry everything the message says.
  */
 public final class EventJsonEncoder extends LogstashEncoder {
@@ -14,6 +14,7 @@ public final class EventJsonEncoder extends LogstashEncoder {
     private static final String IGNORE = "[ignore]";
 
     public EventJsonEncoder() {
+        setTimeZone("UTC");
         setIncludeContext(false);
         setIncludeMdc(false);
         LogstashFieldNames names = getFieldNames();
