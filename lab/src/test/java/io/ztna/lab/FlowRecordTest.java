@@ -32,13 +32,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client gateway's flow record as an operator reads it: one JSON line per flow with every
- * field exact, for a relayed, a denied and a refused flow, and the same flow id in the flow
- * lines of the agent, the publisher gateway and the publisher.
+ * field exact, for a relayed, a denied and a refused flow. The agent, the publisher gateway and
+ * the publisher log the same flow id in their flow lines.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FlowRecordTest {
 
-    /** Loggers of the other tiers' flow lines; open and close lines are at DEBUG. */
+    /** Loggers of the other tiers' flow lines, set to DEBUG for their open and close lines. */
     private static final List<String> TIER_LOGGERS = List.of(
             "io.ztna.agent.capture.FlowLog",
             "io.ztna.publishergateway.ClientGatewayTunnelListener",
@@ -238,7 +238,8 @@ class FlowRecordTest {
         try {
             agent.tunnel().open(flow).get(10, TimeUnit.SECONDS).reset(ErrorCode.CANCEL,
                     "test expected a failure");
-            throw new AssertionError("flow to " + flow.destination() + " opened");
+            throw new AssertionError("flow to " + flow.destination()
+                    + " opened, expected a failure");
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOf(FlowOpenException.class);
             return e.getCause().getMessage();

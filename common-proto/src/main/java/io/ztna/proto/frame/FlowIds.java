@@ -4,8 +4,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Flow ids: 16 lowercase hex digits, random, unique enough to follow one flow through every
- * tier's logs. The agent creates the id and sends it in OPEN; the client gateway keeps it when
- * it has this form and creates a new one otherwise. An id is a log key only, never an access
+ * tier's logs. The agent creates the id and sends it in OPEN, and the client gateway keeps it
+ * when it has this form and creates a new one otherwise. An id is a log key only, never an access
  * decision, so an agent that reuses ids confuses only its own logs.
  */
 public final class FlowIds {

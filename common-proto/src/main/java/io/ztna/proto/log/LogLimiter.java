@@ -44,11 +44,6 @@ public final class LogLimiter {
         this.clock = clock;
     }
 
-    /** Creates a limiter of one line per key and interval on the system clock. */
-    public static LogLimiter perInterval(Duration interval) {
-        return new LogLimiter(1, interval, Clock.systemUTC());
-    }
-
     /**
      * Returns {@link #SUPPRESSED} when the key already had its lines within the interval, else
      * the number of lines held back since the last one allowed, which the caller logs with its

@@ -66,8 +66,8 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
 
     /**
-     * Protocol errors logged per remote host and minute; the rest are counted into the next
-     * line, so that a peer sending malformed frames in a loop cannot flood the log.
+     * Limits protocol error lines to 5 per remote host and minute, so that a peer sending
+     * malformed frames in a loop cannot flood the log. Lines held back are counted into the next.
      */
     private static final LogLimiter PROTOCOL_ERROR_LOG =
             new LogLimiter(5, Duration.ofMinutes(1), Clock.systemUTC());

@@ -31,8 +31,8 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HandshakeGate.class);
 
     /**
-     * Handshake failures and rejections logged per remote host and minute; the rest are
-     * counted into the next line, so that a host retrying in a loop cannot flood the log.
+     * Limits handshake failure and rejection lines to 5 per remote host and minute, so that a
+     * host retrying in a loop cannot flood the log. Lines held back are counted into the next.
      */
     private static final LogLimiter FAILURE_LOG =
             new LogLimiter(5, Duration.ofMinutes(1), Clock.systemUTC());

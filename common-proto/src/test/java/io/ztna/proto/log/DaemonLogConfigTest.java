@@ -80,7 +80,7 @@ class DaemonLogConfigTest {
         configurator.doConfigure(config);
     }
 
-    /** Logback prints its whole status to stdout when configuration warns; none may occur. */
+    /** Asserts no configuration warning, because logback prints its whole status on one. */
     private void assertNoWarnings() {
         for (Status status : context.getStatusManager().getCopyOfStatusList()) {
             assertThat(status.getLevel()).as(status.toString()).isLessThan(Status.WARN);
