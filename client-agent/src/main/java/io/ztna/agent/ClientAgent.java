@@ -294,6 +294,8 @@ public final class ClientAgent implements AutoCloseable {
     private final class GatewayListener implements TunnelListener {
 
         private final SpiffeId peer;
+        /** Whether the tunnel came up, so that one that never did logs no down event. */
+        private boolean up;
         private ScheduledFuture<?> pullTimer;
         private String goAwayReason;
 
@@ -303,6 +305,7 @@ public final class ClientAgent implements AutoCloseable {
 
         @Override
         public void onReady(Tunnel tunnel) {
+            up = true;
             TunnelEvents.up(selfId(), peer, tunnel.channel().remoteAddress());
             long millis = config.steeringPolicyPullInterval().toMillis();
             pullTimer = tunnel.channel().eventLoop().scheduleAtFixedRate(() -> {
@@ -353,7 +356,9 @@ public final class ClientAgent implements AutoCloseable {
             }
             String finalReason = goAwayReason != null ? goAwayReason : reason;
             lastDisconnect = Instant.now() + " " + finalReason;
-            TunnelEvents.down(selfId(), peer, tunnel.channel().remoteAddress(), finalReason);
+            if (up) {
+                TunnelEvents.down(selfId(), peer, tunnel.channel().remoteAddress(), finalReason);
+            }
         }
     }
 }

@@ -32,6 +32,8 @@ final class ClientGatewayTunnelListener implements TunnelListener {
 
     private final PublisherRegistry registry;
     private final String gatewayId;
+    /** Whether the tunnel came up, so that one that never did logs no down event. */
+    private boolean up;
     private final String clientGatewayId;
 
     /** @param gatewayId this publisher gateway's id, for tunnel events and flow lines */
@@ -44,6 +46,7 @@ final class ClientGatewayTunnelListener implements TunnelListener {
 
     @Override
     public void onReady(Tunnel tunnel) {
+        up = true;
         TunnelEvents.up(gatewayId, PeerRole.CLIENT_GATEWAY.wireName(), clientGatewayId, null,
                 tunnel.channel().remoteAddress());
         registry.clientGatewayUp(tunnel);
@@ -132,8 +135,10 @@ final class ClientGatewayTunnelListener implements TunnelListener {
 
     @Override
     public void onClosed(Tunnel tunnel, String reason) {
-        TunnelEvents.down(gatewayId, PeerRole.CLIENT_GATEWAY.wireName(), clientGatewayId, null,
-                tunnel.channel().remoteAddress(), reason);
+        if (up) {
+            TunnelEvents.down(gatewayId, PeerRole.CLIENT_GATEWAY.wireName(), clientGatewayId, null,
+                    tunnel.channel().remoteAddress(), reason);
+        }
         registry.clientGatewayDown(tunnel);
     }
 }

@@ -21,6 +21,8 @@ final class PublisherTunnelListener implements TunnelListener {
 
     private final PublisherRegistry registry;
     private final String gatewayId;
+    /** Whether the tunnel came up, so that one that never did logs no down event. */
+    private boolean up;
     private final String publisherId;
 
     /** @param gatewayId this publisher gateway's id, for tunnel events */
@@ -32,6 +34,7 @@ final class PublisherTunnelListener implements TunnelListener {
 
     @Override
     public void onReady(Tunnel tunnel) {
+        up = true;
         TunnelEvents.up(gatewayId, PeerRole.PUBLISHER.wireName(), publisherId, null,
                 tunnel.channel().remoteAddress());
         registry.publisherUp(publisherId, tunnel);
@@ -82,8 +85,10 @@ final class PublisherTunnelListener implements TunnelListener {
 
     @Override
     public void onClosed(Tunnel tunnel, String reason) {
-        TunnelEvents.down(gatewayId, PeerRole.PUBLISHER.wireName(), publisherId, null,
-                tunnel.channel().remoteAddress(), reason);
+        if (up) {
+            TunnelEvents.down(gatewayId, PeerRole.PUBLISHER.wireName(), publisherId, null,
+                    tunnel.channel().remoteAddress(), reason);
+        }
         registry.publisherDown(publisherId, tunnel);
     }
 }

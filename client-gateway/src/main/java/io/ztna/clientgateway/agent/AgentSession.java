@@ -135,7 +135,9 @@ public final class AgentSession implements TunnelListener {
         if (reauthenticator != null) {
             reauthenticator.cancel();
         }
-        TunnelEvents.down(gatewayId, agent, tunnel.channel().remoteAddress(), reason);
+        if (this.tunnel != null) {
+            TunnelEvents.down(gatewayId, agent, tunnel.channel().remoteAddress(), reason);
+        }
     }
 
     @Override
