@@ -32,7 +32,11 @@ import io.ztna.proto.control.ReauthChallengeMessage;
 import io.ztna.proto.control.SteeringPolicyMessage;
 import io.ztna.proto.control.SteeringPolicyPullMessage;
 import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.log.TunnelEvents;
 import io.ztna.proto.policy.SteeringPolicy;
+import io.ztna.proto.tls.PeerIdentity;
+import io.ztna.proto.tls.SpiffeId;
+import java.security.cert.CertificateException;
 import java.time.Instant;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
@@ -73,6 +77,7 @@ public final class ClientAgent implements AutoCloseable {
     private final SteeringState steering;
     private final TunnelPublisherDns publisherDns;
     private volatile String lastDisconnect;
+    private volatile String selfId;
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private volatile FailoverDialer dialer;
     private SocksServer socks;
@@ -109,7 +114,7 @@ public final class ClientAgent implements AutoCloseable {
                 DeviceKey.load(config.tls().privateKeyFile())).start();
         dialer = new FailoverDialer(group, config.gateways(), ssl,
                 config.tunnel().toOptions().withObserver(new TunnelMeter(metrics)),
-                (peer, channel) -> new GatewayListener(), config.reconnect().newBackoff(),
+                (peer, channel) -> new GatewayListener(peer), config.reconnect().newBackoff(),
                 config.gatewayReevaluation(), posture::tunnelReady);
         registerTunnelGauge();
         FlowOpener opener = new MeteredFlowOpener(this::open, new FlowMeter(metrics));
@@ -296,16 +301,43 @@ public final class ClientAgent implements AutoCloseable {
     }
 
     /**
+     * Returns this agent's id for tunnel events: {@code USER/DEVICE} from its certificate, or
+     * null when the certificate cannot be read, which the TLS setup reports on its own.
+     */
+    private String selfId() {
+        String id = selfId;
+        if (id == null) {
+            try {
+                SpiffeId own = PeerIdentity.ofFile(config.tls().certificateChainFile());
+                id = own.device() == null ? own.name() : own.name() + "/" + own.device();
+            } catch (CertificateException e) {
+                return null;
+            }
+            selfId = id;
+        }
+        return id;
+    }
+
+    /**
      * Events of the tunnel to the client gateway: steering policy pushes and pulls, notices,
      * re-authentication challenges, and the reason the gateway gives when it closes the tunnel.
      */
     private final class GatewayListener implements TunnelListener {
 
+        private final SpiffeId peer;
+        /** Whether the tunnel came up, so that one that never did logs no down event. */
+        private boolean up;
         private ScheduledFuture<?> pullTimer;
         private String goAwayReason;
 
+        GatewayListener(SpiffeId peer) {
+            this.peer = peer;
+        }
+
         @Override
         public void onReady(Tunnel tunnel) {
+            up = true;
+            TunnelEvents.up(selfId(), peer, tunnel.channel().remoteAddress());
             long millis = config.steeringPolicyPullInterval().toMillis();
             pullTimer = tunnel.channel().eventLoop().scheduleAtFixedRate(() -> {
                 SteeringPolicy current = steering.policy();
@@ -353,10 +385,10 @@ public final class ClientAgent implements AutoCloseable {
             if (pullTimer != null) {
                 pullTimer.cancel(false);
             }
-            lastDisconnect = Instant.now() + " " + (goAwayReason != null ? goAwayReason : reason);
-            if (goAwayReason != null) {
-                log.warn("{} client gateway closed the tunnel: reason=\"{}\"",
-                        tunnel.channel().id().asShortText(), goAwayReason);
+            String finalReason = goAwayReason != null ? goAwayReason : reason;
+            lastDisconnect = Instant.now() + " " + finalReason;
+            if (up) {
+                TunnelEvents.down(selfId(), peer, tunnel.channel().remoteAddress(), finalReason);
             }
         }
     }

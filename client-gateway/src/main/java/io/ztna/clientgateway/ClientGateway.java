@@ -87,7 +87,7 @@ public final class ClientGateway implements AutoCloseable {
             TunnelDialer dialer = new TunnelDialer(group, gateway, upstreamSsl, tunnelOptions,
                     (peer, channel) -> new PublisherGatewayListener(directory, peer.name(),
                             dnsRelay),
-                    config.reconnect().newBackoff(), tunnel -> { });
+                    config.reconnect().newBackoff(), tunnel -> { }).localId(config.id());
             dialers.add(dialer);
             dialer.start();
         }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LabProcessIT {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-    private static final Pattern FLOW_PUBLISHER = Pattern.compile(" publisher=(\\S+)");
+    private static final Pattern FLOW_PUBLISHER = Pattern.compile("\"publisher\":\"([^\"]+)\"");
 
     @TempDir
     Path dir;
@@ -294,7 +294,7 @@ class LabProcessIT {
                 try {
                     for (String line : Files.readAllLines(dir.resolve(log))) {
                         Matcher matcher = FLOW_PUBLISHER.matcher(line);
-                        if (line.contains("flow record:") && matcher.find()) {
+                        if (line.contains("\"event\":\"flow\"") && matcher.find()) {
                             publishers.add(matcher.group(1));
                         }
                     }

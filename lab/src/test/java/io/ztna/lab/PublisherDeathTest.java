@@ -2,9 +2,6 @@ package io.ztna.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -21,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A publisher that dies while a flow relays through all four tiers. The publisher gateway
@@ -34,16 +30,13 @@ class PublisherDeathTest {
     @TempDir
     Path dir;
 
-    private final ListAppender<ILoggingEvent> flowRecords = new ListAppender<>();
+    private FlowRecords flowRecords;
     private final ExecutorService closer = Executors.newSingleThreadExecutor();
     private InProcessLab lab;
 
     @BeforeEach
     void start() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger("io.ztna.flow");
-        flowRecords.setContext(logger.getLoggerContext());
-        flowRecords.start();
-        logger.addAppender(flowRecords);
+        flowRecords = FlowRecords.attach();
         lab = new InProcessLab(dir, List.of()).start();
     }
 
@@ -53,7 +46,9 @@ class PublisherDeathTest {
         if (lab != null) {
             lab.close();
         }
-        ((Logger) LoggerFactory.getLogger("io.ztna.flow")).detachAppender(flowRecords);
+        if (flowRecords != null) {
+            flowRecords.close();
+        }
     }
 
     @Test
@@ -78,11 +73,11 @@ class PublisherDeathTest {
             assertThat(millis).as("time from publisher close to the client's socket closing")
                     .isLessThan(1_000);
         }
-        String record = awaitFlowRecord();
-        assertThat(record).contains("publisher=pub-1");
-        assertThat(record).contains("result=CONNECTED");
-        assertThat(record).contains(
-                "reason=\"PEER_GONE: tunnel to spiffe://ztna.lab/publisher/pub-1 closed");
+        FlowRecords.Flow record = awaitFlowRecord();
+        assertThat(record.publisher()).isEqualTo("pub-1");
+        assertThat(record.result()).isEqualTo("CONNECTED");
+        assertThat(record.reason()).startsWith(
+                "PEER_GONE: tunnel to spiffe://ztna.lab/publisher/pub-1 closed");
     }
 
     /** Reads until the connection ends and returns how it ended. */
@@ -97,17 +92,8 @@ class PublisherDeathTest {
     }
 
     /** Waits up to 20 s for the client gateway's flow record and returns it. */
-    private String awaitFlowRecord() throws InterruptedException {
-        InProcessLab.await(() -> !flowRecordLines().isEmpty(), "flow record");
-        return flowRecordLines().get(0);
-    }
-
-    private List<String> flowRecordLines() {
-        synchronized (flowRecords) {
-            return flowRecords.list.stream()
-                    .map(ILoggingEvent::getFormattedMessage)
-                    .filter(message -> message.startsWith("flow record:"))
-                    .toList();
-        }
+    private FlowRecords.Flow awaitFlowRecord() throws InterruptedException {
+        InProcessLab.await(() -> !flowRecords.all().isEmpty(), "flow record");
+        return flowRecords.all().get(0);
     }
 }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PublisherGatewayLossTest {
 
-    private static final String PG_1 = "spiffe://ztna.lab/publisher-gateway/pg-1";
-    private static final String PG_2 = "spiffe://ztna.lab/publisher-gateway/pg-2";
+    private static final String PG_1 = "pg-1";
+    private static final String PG_2 = "pg-2";
 
     @TempDir
     Path dir;

@@ -8,6 +8,7 @@ import io.ztna.proto.dns.DnsQueryRelay;
 import io.ztna.proto.dns.DnsWire;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
+import io.ztna.proto.log.TunnelEvents;
 import io.ztna.proto.mux.FlowOpenException;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
@@ -15,6 +16,7 @@ import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.metrics.FlowMeter;
 import io.ztna.proto.relay.RelaySummary;
 import io.ztna.proto.relay.StreamBridge;
+import io.ztna.proto.tls.PeerRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,20 +32,28 @@ final class ClientGatewayTunnelListener implements TunnelListener {
     static final long DNS_TIMEOUT_MILLIS = 3_500;
 
     private final PublisherRegistry registry;
+    private final String gatewayId;
+    /** Whether the tunnel came up, so that one that never did logs no down event. */
+    private boolean up;
     private final String clientGatewayId;
     private final FlowMeter flows;
 
-    ClientGatewayTunnelListener(PublisherRegistry registry, String clientGatewayId,
-            FlowMeter flows) {
+    /**
+     * @param gatewayId this publisher gateway's id, for tunnel events and flow lines
+     * @param flows counts the flows this gateway relays toward publishers
+     */
+    ClientGatewayTunnelListener(PublisherRegistry registry, String gatewayId,
+            String clientGatewayId, FlowMeter flows) {
         this.registry = registry;
+        this.gatewayId = gatewayId;
         this.clientGatewayId = clientGatewayId;
         this.flows = flows;
     }
 
     @Override
     public void onReady(Tunnel tunnel) {
-        log.info("{} client gateway connected: clientGateway={} address={}",
-                tunnel.channel().id().asShortText(), clientGatewayId,
+        up = true;
+        TunnelEvents.up(gatewayId, PeerRole.CLIENT_GATEWAY.wireName(), clientGatewayId, null,
                 tunnel.channel().remoteAddress());
         registry.clientGatewayUp(tunnel);
     }
@@ -104,11 +114,16 @@ final class ClientGatewayTunnelListener implements TunnelListener {
             if (f.isSuccess()) {
                 Stream upstream = (Stream) f.getNow();
                 flows.connected(startNanos);
+                log.debug("flow open: flow={} clientGateway={} publisher={} destination={}",
+                        flow.flowId(), clientGatewayId, flow.publisher(), flow.destination());
                 StreamBridge.join(downstream, upstream).completion().addListener(done -> {
                     RelaySummary summary = (RelaySummary) done.getNow();
                     flows.finished(summary);
-                    log.debug("flow relayed: flow={} publisher={} summary={}",
-                            flow.flowId(), flow.publisher(), summary);
+                    log.debug("flow closed: flow={} clientGateway={} publisher={} "
+                                    + "destination={} bytesUp={} bytesDown={} outcome=\"{}\"",
+                            flow.flowId(), clientGatewayId, flow.publisher(),
+                            flow.destination(), summary.bytesUp(), summary.bytesDown(),
+                            summary.outcome());
                 });
                 return;
             }
@@ -132,8 +147,10 @@ final class ClientGatewayTunnelListener implements TunnelListener {
 
     @Override
     public void onClosed(Tunnel tunnel, String reason) {
-        log.info("{} client gateway disconnected: clientGateway={} reason={}",
-                tunnel.channel().id().asShortText(), clientGatewayId, reason);
+        if (up) {
+            TunnelEvents.down(gatewayId, PeerRole.CLIENT_GATEWAY.wireName(), clientGatewayId, null,
+                    tunnel.channel().remoteAddress(), reason);
+        }
         registry.clientGatewayDown(tunnel);
     }
 }

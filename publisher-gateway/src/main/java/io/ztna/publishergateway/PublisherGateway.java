@@ -90,9 +90,9 @@ public final class PublisherGateway implements AutoCloseable {
 
     private TunnelListener listenerFor(SpiffeId peer, Channel channel) {
         if (peer.role() == PeerRole.PUBLISHER) {
-            return new PublisherTunnelListener(registry, peer.name());
+            return new PublisherTunnelListener(registry, config.id(), peer.name());
         }
-        return new ClientGatewayTunnelListener(registry, peer.name(), flows);
+        return new ClientGatewayTunnelListener(registry, config.id(), peer.name(), flows);
     }
 
     /**

@@ -6,9 +6,11 @@ import io.ztna.proto.control.DnsAnswerMessage;
 import io.ztna.proto.control.PublisherStatusMessage;
 import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.OpenResult;
+import io.ztna.proto.log.TunnelEvents;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
+import io.ztna.proto.tls.PeerRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,17 +20,23 @@ final class PublisherTunnelListener implements TunnelListener {
     private static final Logger log = LoggerFactory.getLogger(PublisherTunnelListener.class);
 
     private final PublisherRegistry registry;
+    private final String gatewayId;
+    /** Whether the tunnel came up, so that one that never did logs no down event. */
+    private boolean up;
     private final String publisherId;
 
-    PublisherTunnelListener(PublisherRegistry registry, String publisherId) {
+    /** @param gatewayId this publisher gateway's id, for tunnel events */
+    PublisherTunnelListener(PublisherRegistry registry, String gatewayId, String publisherId) {
         this.registry = registry;
+        this.gatewayId = gatewayId;
         this.publisherId = publisherId;
     }
 
     @Override
     public void onReady(Tunnel tunnel) {
-        log.info("{} publisher connected: publisher={} address={}",
-                tunnel.channel().id().asShortText(), publisherId, tunnel.channel().remoteAddress());
+        up = true;
+        TunnelEvents.up(gatewayId, PeerRole.PUBLISHER.wireName(), publisherId, null,
+                tunnel.channel().remoteAddress());
         registry.publisherUp(publisherId, tunnel);
     }
 
@@ -77,8 +85,10 @@ final class PublisherTunnelListener implements TunnelListener {
 
     @Override
     public void onClosed(Tunnel tunnel, String reason) {
-        log.info("{} publisher disconnected: publisher={} reason={}",
-                tunnel.channel().id().asShortText(), publisherId, reason);
+        if (up) {
+            TunnelEvents.down(gatewayId, PeerRole.PUBLISHER.wireName(), publisherId, null,
+                    tunnel.channel().remoteAddress(), reason);
+        }
         registry.publisherDown(publisherId, tunnel);
     }
 }

@@ -14,6 +14,7 @@ import io.ztna.proto.frame.Protocol;
 import io.ztna.proto.metrics.DataPlaneMetrics;
 import io.ztna.proto.metrics.DnsLabels;
 import io.ztna.proto.metrics.FlowMeter;
+import io.ztna.proto.log.LogAddresses;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
@@ -132,17 +133,21 @@ final class AppConnector implements TunnelListener {
                         + " failed: " + f.cause().getMessage());
                 return;
             }
-            log.debug("app connected: flow={} publisher={} destination={} address={}",
-                    flow.flowId(), publisherId, flow.destination(), target);
+            log.debug("flow open: flow={} user={} publisher={} destination={} address={}",
+                    flow.flowId(), flow.user(), publisherId, flow.destination(),
+                    LogAddresses.format(target));
             activeFlows.incrementAndGet();
             flows.connected(startNanos);
             SocketStreamRelay relay =
                     SocketStreamRelay.forAcceptedStream(connect.channel(), stream, ErrorCode.APP_RESET);
             relay.completion().addListener(done -> {
                 activeFlows.decrementAndGet();
-                flows.finished((RelaySummary) done.getNow());
-                log.debug("app flow closed: flow={} publisher={} destination={} summary={}",
-                        flow.flowId(), publisherId, flow.destination(), done.getNow());
+                RelaySummary summary = (RelaySummary) done.getNow();
+                flows.finished(summary);
+                log.debug("flow closed: flow={} user={} publisher={} destination={} bytesUp={} "
+                                + "bytesDown={} outcome=\"{}\"", flow.flowId(), flow.user(),
+                        publisherId, flow.destination(), summary.bytesUp(), summary.bytesDown(),
+                        summary.outcome());
             });
         });
     }

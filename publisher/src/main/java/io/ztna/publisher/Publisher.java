@@ -78,7 +78,7 @@ public final class Publisher implements AutoCloseable {
                 (gateway, onReady, onDown, onGoAway) -> new TunnelDialer(group, gateway, ssl,
                         tunnelOptions,
                         (peer, channel) -> new GatewayTunnelListener(connector, onGoAway),
-                        config.reconnect().newBackoff(), onReady, onDown),
+                        config.reconnect().newBackoff(), onReady, onDown).localId(config.id()),
                 reporter::tunnelUp);
         registerTunnelGauges();
         reporter.start();

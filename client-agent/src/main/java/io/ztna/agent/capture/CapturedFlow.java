@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.frame.FlowIds;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.Stream;
@@ -62,12 +63,14 @@ final class CapturedFlow {
     /**
      * @param mode the capture mode for logs, such as {@code socks}; direct flows log it with a
      *     {@code -direct} suffix
+     * @param flow the destination; a new flow id is added unless it carries one, so that every
+     *     tier logs this flow under the same id
      */
     CapturedFlow(Channel client, String mode, FlowMetadata flow, EarlyClientInput early,
             Replies replies) {
         this.client = client;
         this.mode = mode;
-        this.flow = flow;
+        this.flow = flow.flowId() == null ? flow.withFlowId(FlowIds.next()) : flow;
         this.early = early;
         this.replies = replies;
     }
@@ -101,19 +104,19 @@ final class CapturedFlow {
                 if (directAllowed) {
                     openDirect((int) timeouts.directConnect().toMillis(), socketMark);
                 } else {
-                    FlowLog.failed(client, mode, flow.destination(), Steering.Decision.REJECT,
+                    FlowLog.failed(client, mode, flow, Steering.Decision.REJECT,
                             "no app covers the destination, and it has no address to connect "
                                     + "to directly");
                     replies.refused(Steering.Decision.REJECT);
                 }
             }
             case BLOCKED -> {
-                FlowLog.failed(client, mode, flow.destination(), decision,
+                FlowLog.failed(client, mode, flow, decision,
                         "a steering block rule covers the destination");
                 replies.refused(decision);
             }
             case REJECT -> {
-                FlowLog.failed(client, mode, flow.destination(), decision,
+                FlowLog.failed(client, mode, flow, decision,
                         "no app covers the destination and uncovered destinations are rejected");
                 replies.refused(decision);
             }
@@ -127,7 +130,7 @@ final class CapturedFlow {
             @Override
             public void opened(Stream stream) {
                 awaitingFarEnd = false;
-                FlowLog.opened(client, mode, flow.destination(), "tunnel stream " + stream.id());
+                FlowLog.opened(client, mode, flow, "tunnel stream " + stream.id());
                 replies.connected().addListener(written -> {
                     if (!written.isSuccess()) {
                         String reason = mode + " reply could not be written";
@@ -141,7 +144,7 @@ final class CapturedFlow {
                     SocketStreamRelay relay = SocketStreamRelay.forOpenedStream(
                             client, stream, ErrorCode.CLIENT_RESET);
                     relay.completion().addListener(f -> FlowLog.finished(client, mode,
-                            flow.destination(), relay.completion().getNow(), startNanos));
+                            flow, relay.completion().getNow(), startNanos));
                     relay.completion().addListener(f -> opener.finished(
                             relay.completion().getNow()));
                 });
@@ -150,7 +153,7 @@ final class CapturedFlow {
             @Override
             public void failed(OpenResult result, String reason) {
                 awaitingFarEnd = false;
-                FlowLog.failed(client, mode, flow.destination(), result, reason);
+                FlowLog.failed(client, mode, flow, result, reason);
                 replies.failed(result);
             }
         });
@@ -171,7 +174,7 @@ final class CapturedFlow {
             }
             if (!connect.isSuccess()) {
                 OpenResult result = ConnectFailures.resultOf(connect.cause());
-                FlowLog.failed(client, directMode, flow.destination(), result,
+                FlowLog.failed(client, directMode, flow, result,
                         connect.cause().toString());
                 replies.failed(result);
                 return;
@@ -181,7 +184,7 @@ final class CapturedFlow {
                 remote.close();
                 return;
             }
-            FlowLog.opened(client, directMode, flow.destination(), remote.localAddress()
+            FlowLog.opened(client, directMode, flow, remote.localAddress()
                     + " -> " + remote.remoteAddress());
             replies.connected().addListener(written -> {
                 if (!written.isSuccess()) {
@@ -192,7 +195,7 @@ final class CapturedFlow {
                 SocketPairRelay relay = SocketPairRelay.join(client, remote, early.queue(),
                         early.inputShutdown());
                 relay.completion().addListener(done -> FlowLog.finished(client, directMode,
-                        flow.destination(), relay.completion().getNow(), startNanos));
+                        flow, relay.completion().getNow(), startNanos));
             });
         });
     }

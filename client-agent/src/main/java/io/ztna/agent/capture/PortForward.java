@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.frame.FlowIds;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.Stream;
@@ -107,24 +108,25 @@ public final class PortForward implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             Channel client = ctx.channel();
             long startNanos = System.nanoTime();
-            FlowOpenAttempt.start(client, opener, flow, timeouts.open().toMillis(),
+            FlowMetadata connection = flow.withFlowId(FlowIds.next());
+            FlowOpenAttempt.start(client, opener, connection, timeouts.open().toMillis(),
                     new FlowOpenAttempt.Outcome() {
                         @Override
                         public void opened(Stream stream) {
-                            FlowLog.opened(client, MODE, flow.destination(),
+                            FlowLog.opened(client, MODE, connection,
                                     "tunnel stream " + stream.id());
                             ctx.pipeline().remove(Opener.this);
                             SocketStreamRelay relay = SocketStreamRelay.forOpenedStream(
                                     client, stream, ErrorCode.CLIENT_RESET);
                             relay.completion().addListener(f -> FlowLog.finished(client, MODE,
-                                    flow.destination(), relay.completion().getNow(), startNanos));
+                                    connection, relay.completion().getNow(), startNanos));
                             relay.completion().addListener(f -> opener.finished(
                                     relay.completion().getNow()));
                         }
 
                         @Override
                         public void failed(OpenResult result, String reason) {
-                            FlowLog.failed(client, MODE, flow.destination(), result, reason);
+                            FlowLog.failed(client, MODE, connection, result, reason);
                             if (client.isActive()) {
                                 client.config().setOption(ChannelOption.SO_LINGER, 0);
                             }

@@ -11,6 +11,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.ztna.agent.capture.StubAddressLookup;
 import io.ztna.proto.config.HostAndPort;
 import io.ztna.proto.metrics.DataPlaneMetrics;
+import io.ztna.proto.log.LogLimiter;
 import io.ztna.proto.policy.SteeringPolicy;
 import io.ztna.proto.transport.Listeners;
 import io.ztna.proto.transport.Transports;
@@ -89,7 +90,7 @@ public final class DnsServer implements AutoCloseable {
         this.stubs = new StubAddresses(settings.stubRange(), settings.stubRange6(),
                 settings.idleTimeout(), new MappingFile(settings.stateFile()), clock,
                 TOUCH_SAVE_INTERVAL);
-        this.limiter = new LogLimiter(LOG_INTERVAL, clock);
+        this.limiter = new LogLimiter(1, LOG_INTERVAL, clock);
         this.malformed = new MalformedQueries(limiter);
     }
 

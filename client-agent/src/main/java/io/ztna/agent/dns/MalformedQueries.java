@@ -1,5 +1,6 @@
 package io.ztna.agent.dns;
 
+import io.ztna.proto.log.LogLimiter;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;

@@ -4,6 +4,7 @@ import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.util.NetUtil;
 import io.ztna.proto.control.DnsAnswerMessage;
+import io.ztna.proto.log.LogLimiter;
 import io.ztna.proto.policy.SteeringPolicy;
 import io.ztna.proto.policy.SteeringPolicy.SteeredApp;
 import java.time.Clock;
@@ -43,7 +44,7 @@ final class PublisherDnsRelay {
         this.upstream = upstream;
         this.cache = new AnswerCache(clock, MAX_CACHE_TTL, MAX_CACHE_ENTRIES);
         this.limiter = limiter;
-        this.hintLimiter = new LogLimiter(HINT_INTERVAL, clock);
+        this.hintLimiter = new LogLimiter(1, HINT_INTERVAL, clock);
     }
 
     int cacheSize() {

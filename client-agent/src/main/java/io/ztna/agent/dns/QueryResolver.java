@@ -6,6 +6,7 @@ import io.netty.handler.codec.dns.DnsResponseCode;
 import io.ztna.proto.dns.DnsWire;
 import io.ztna.proto.metrics.DataPlaneMetrics;
 import io.ztna.proto.metrics.DnsLabels;
+import io.ztna.proto.log.LogLimiter;
 import io.ztna.proto.policy.SteeringPolicy;
 import io.ztna.proto.policy.SteeringPolicy.SteeredApp;
 import java.net.InetAddress;

@@ -229,10 +229,19 @@ public final class FailoverDialer implements AutoCloseable {
             gateways.record(index, GatewayList.UNMEASURED);
         }
         long rtt = gateways.rttNanos(index);
-        log.info("{} client gateway connected: address={} peer={} connectRttMicros={} "
-                        + "previous={}", tunnel.channel().id().asShortText(),
-                gateways.address(index), tunnel.peer(), rtt >= 0 ? rtt / 1_000 : null,
-                previous == null ? null : gateways.address(previousIndex));
+        // The tunnel event reports the tunnel itself; a move between gateways is worth INFO.
+        if (previous != null || log.isDebugEnabled()) {
+            String line = "{} client gateway chosen: address={} peer={} connectRttMicros={} "
+                    + "previous={}";
+            Object[] args = {tunnel.channel().id().asShortText(), gateways.address(index),
+                    tunnel.peer(), rtt >= 0 ? rtt / 1_000 : null,
+                    previous == null ? null : gateways.address(previousIndex)};
+            if (previous != null) {
+                log.info(line, args);
+            } else {
+                log.debug(line, args);
+            }
+        }
         onReady.accept(tunnel);
         if (previous != null) {
             previous.shutdownGracefully("agent moved to the closer client gateway "

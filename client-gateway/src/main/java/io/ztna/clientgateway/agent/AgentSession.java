@@ -20,9 +20,11 @@ import io.ztna.proto.control.SteeringPolicyPullMessage;
 import io.ztna.proto.dns.DnsQueryRelay;
 import io.ztna.proto.dns.DnsWire;
 import io.ztna.proto.frame.ErrorCode;
+import io.ztna.proto.frame.FlowIds;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.metrics.DnsLabels;
+import io.ztna.proto.log.TunnelEvents;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
@@ -34,6 +36,7 @@ import io.ztna.proto.relay.StreamBridge;
 import io.ztna.proto.tls.SpiffeId;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -56,7 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class AgentSession implements TunnelListener {
 
     private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
-    private static final Logger flowLog = LoggerFactory.getLogger("io.ztna.flow");
 
     /** Time a publisher DNS query has to come back, below the agent's own limit. */
     static final long DNS_TIMEOUT_MILLIS = 4_000;
@@ -70,6 +72,7 @@ public final class AgentSession implements TunnelListener {
     private final PeerCertificateCheck certificateCheck;
     private final DnsQueryRelay dnsRelay;
     private final ClientGatewayMetrics metrics;
+    private final FlowRecord flowRecord;
     private final Map<Stream, ActiveFlow> flows = new ConcurrentHashMap<>();
     private volatile DevicePosture posture = DevicePosture.NONE;
     private volatile Tunnel tunnel;
@@ -89,6 +92,7 @@ public final class AgentSession implements TunnelListener {
         this.directory = directory;
         this.router = new FlowRouter(directory, selector, metrics);
         this.certificateCheck = certificateCheck;
+        this.flowRecord = new FlowRecord(gatewayId);
     }
 
     /** Returns the leaf certificate the peer presented in the channel's TLS handshake. */
@@ -119,8 +123,7 @@ public final class AgentSession implements TunnelListener {
     @Override
     public void onReady(Tunnel tunnel) {
         this.tunnel = tunnel;
-        log.info("{} agent connected: user={} device={} address={}", id(), agent.name(),
-                agent.device(), tunnel.channel().remoteAddress());
+        TunnelEvents.up(gatewayId, agent, tunnel.channel().remoteAddress());
         AccessPolicy policy = policies.current();
         if (!policy.knows(agent.name())) {
             end("user " + agent.name() + " is not in the directory");
@@ -136,8 +139,9 @@ public final class AgentSession implements TunnelListener {
         if (reauthenticator != null) {
             reauthenticator.cancel();
         }
-        log.info("{} agent disconnected: user={} device={} reason={}", id(), agent.name(),
-                agent.device(), reason);
+        if (this.tunnel != null) {
+            TunnelEvents.down(gatewayId, agent, tunnel.channel().remoteAddress(), reason);
+        }
     }
 
     @Override
@@ -316,13 +320,15 @@ public final class AgentSession implements TunnelListener {
 
     @Override
     public void onStreamOpened(Tunnel tunnel, Stream downstream) {
+        Instant start = Instant.now();
         long startNanos = metrics.flows().opening();
         FlowMetadata requested = downstream.metadata();
         AccessPolicy policy = policies.current();
         AccessDecision decision = policy.decide(principal(policy), requested);
         metrics.decided(decision.allowed());
         FlowMetadata flow = requested.withIdentity(
-                FlowIds.next(), agent.name(), agent.device(), decision.app());
+                FlowIds.adoptOrCreate(requested.flowId()), agent.name(), agent.device(),
+                decision.app());
 
         if (!decision.allowed()) {
             SteeringPolicy steered = sentPolicy;
@@ -338,14 +344,15 @@ public final class AgentSession implements TunnelListener {
                         decision.app(), flow.destination(), decision.reason())));
             }
             metrics.flows().failed(startNanos, OpenResult.DENIED_BY_POLICY);
-            record(flow, null, OpenResult.DENIED_BY_POLICY, decision.reason(), startNanos, null);
+            flowRecord.write(flow, null, OpenResult.DENIED_BY_POLICY, decision.reason(), start,
+                    startNanos, null);
             return;
         }
 
         router.open(flow, decision.publishers(), new FlowRouter.Outcome() {
             @Override
             public void opened(FlowMetadata routed, PublisherLink link, Stream upstream) {
-                relay(tunnel, downstream, upstream, routed, link, policy, startNanos);
+                relay(tunnel, downstream, upstream, routed, link, policy, start, startNanos);
             }
 
             @Override
@@ -358,14 +365,14 @@ public final class AgentSession implements TunnelListener {
                 }
                 downstream.reject(result, reason);
                 metrics.flows().failed(startNanos, result);
-                record(routed, link, result, reason, startNanos, null);
+                flowRecord.write(routed, link, result, reason, start, startNanos, null);
             }
         });
     }
 
     /** Joins the agent's stream to the publisher gateway's and records the flow when it ends. */
     private void relay(Tunnel tunnel, Stream downstream, Stream upstream, FlowMetadata routed,
-            PublisherLink link, AccessPolicy policy, long startNanos) {
+            PublisherLink link, AccessPolicy policy, Instant start, long startNanos) {
         metrics.flows().connected(startNanos);
         StreamBridge bridge = StreamBridge.join(downstream, upstream);
         flows.put(downstream, new ActiveFlow(routed, bridge));
@@ -373,7 +380,7 @@ public final class AgentSession implements TunnelListener {
             flows.remove(downstream);
             directory.flowEnded(link.publisher());
             metrics.flows().finished((RelaySummary) done.getNow());
-            record(routed, link, OpenResult.CONNECTED, "", startNanos,
+            flowRecord.write(routed, link, OpenResult.CONNECTED, "", start, startNanos,
                     (RelaySummary) done.getNow());
         });
         // A policy change between the decision and this point was not applied to the flow.
@@ -381,19 +388,5 @@ public final class AgentSession implements TunnelListener {
         if (latest != policy) {
             tunnel.channel().eventLoop().execute(() -> recheckFlows(latest, "policy changed"));
         }
-    }
-
-    /** Writes the flow record: one line per flow, when it ends or fails to open. */
-    private void record(FlowMetadata flow, PublisherLink route, OpenResult result,
-            String reason, long startNanos, RelaySummary summary) {
-        long durationMillis = (System.nanoTime() - startNanos) / 1_000_000;
-        flowLog.info("flow record: flow={} user={} device={} app={} destination={} protocol={} "
-                        + "clientGateway={} publisher={} publisherGateway={} bytesUp={} bytesDown={} "
-                        + "durationMillis={} result={} reason=\"{}\"",
-                flow.flowId(), flow.user(), flow.device(), flow.app(), flow.destination(),
-                flow.protocol(), gatewayId, route == null ? null : route.publisher(),
-                route == null ? null : route.gateway(),
-                summary == null ? 0 : summary.bytesUp(), summary == null ? 0 : summary.bytesDown(),
-                durationMillis, result, summary == null ? reason : summary.outcome());
     }
 }

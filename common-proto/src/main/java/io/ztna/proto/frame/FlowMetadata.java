@@ -3,8 +3,9 @@ package io.ztna.proto.frame;
 import java.util.Objects;
 
 /**
- * What an OPEN carries about a flow. The agent fills protocol, host and port; the client
- * gateway adds the flow id, user, device, app and the chosen publisher for the later hops.
+ * What an OPEN carries about a flow. The agent fills protocol, host, port and the flow id; the
+ * client gateway keeps a well-formed flow id (see {@link FlowIds}), adds user, device, app and
+ * the chosen publisher for the later hops.
  * Fields other than protocol, host and port are null until a hop sets them.
  */
 public record FlowMetadata(
@@ -66,6 +67,11 @@ public record FlowMetadata(
 
     public static FlowMetadata tcp(String host, int port) {
         return new FlowMetadata(Protocol.TCP, host, port, null, null, null, null, null);
+    }
+
+    /** Returns a copy with {@code flowId}, as the agent sets it before sending OPEN. */
+    public FlowMetadata withFlowId(String flowId) {
+        return new FlowMetadata(protocol, host, port, flowId, user, device, app, publisher);
     }
 
     public FlowMetadata withIdentity(String flowId, String user, String device, String app) {

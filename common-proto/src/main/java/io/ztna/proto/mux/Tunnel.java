@@ -28,8 +28,12 @@ import io.ztna.proto.frame.ProtocolException;
 import io.ztna.proto.frame.ResetFrame;
 import io.ztna.proto.frame.TunnelSettings;
 import io.ztna.proto.frame.WindowUpdateFrame;
+import io.ztna.proto.log.LogAddresses;
+import io.ztna.proto.log.LogLimiter;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +64,13 @@ import org.slf4j.LoggerFactory;
 public final class Tunnel extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
+
+    /**
+     * Limits protocol error lines to 5 per remote host and minute, so that a peer sending
+     * malformed frames in a loop cannot flood the log. Lines held back are counted into the next.
+     */
+    private static final LogLimiter PROTOCOL_ERROR_LOG =
+            new LogLimiter(5, Duration.ofMinutes(1), Clock.systemUTC());
     private static final Logger frameLog = LoggerFactory.getLogger("io.ztna.proto.frame");
     /** Largest control message accepted after joining its pieces, in characters. */
     static final int MAX_CONTROL_LENGTH = 16 * 1024 * 1024;
@@ -132,6 +143,11 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
 
     public String peer() {
         return peer;
+    }
+
+    /** Returns why the tunnel closed, or {@code closed} while it is open or closed cleanly. */
+    public String closeReason() {
+        return closeReason;
     }
 
     /** Completes when both sides exchanged HELLO, or fails when the tunnel closed before. */
@@ -919,8 +935,11 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
     }
 
     private void protocolError(ProtocolException e) {
-        log.warn("{} tunnel protocol error: peer={} code={} reason={}",
-                id(), peer, e.code(), e.getMessage());
+        long suppressed = PROTOCOL_ERROR_LOG.acquire(LogAddresses.host(channel.remoteAddress()));
+        if (suppressed != LogLimiter.SUPPRESSED) {
+            log.warn("{} tunnel protocol error: peer={} code={} reason={} suppressed={}",
+                    id(), peer, e.code(), e.getMessage(), suppressed);
+        }
         goAwayAndClose(e.code(), e.getMessage());
     }
 

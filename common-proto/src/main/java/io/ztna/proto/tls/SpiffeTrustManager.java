@@ -1,5 +1,6 @@
 package io.ztna.proto.tls;
 
+import io.ztna.proto.log.LogLimiter;
 import java.net.Socket;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
@@ -7,7 +8,10 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;
@@ -30,6 +34,13 @@ import org.slf4j.LoggerFactory;
  */
 final class SpiffeTrustManager extends X509ExtendedTrustManager {
     private static final Logger log = LoggerFactory.getLogger(SpiffeTrustManager.class);
+
+    /**
+     * Limits rejection lines to 5 per peer host and minute, so that a host retrying with a bad
+     * certificate cannot flood the log. Lines held back are counted into the next one.
+     */
+    private static final LogLimiter REJECTION_LOG =
+            new LogLimiter(5, Duration.ofMinutes(1), Clock.systemUTC());
 
     private final X509ExtendedTrustManager delegate;
     private final String trustDomain;
@@ -130,8 +141,8 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager {
             Optional<Revocation> revocation = revocations.get().revocation(certificate);
             if (revocation.isPresent()) {
                 String message = revocation.get().message(certificate);
-                log.warn("{} TLS handshake rejected: peer={} id={} accepted={} reason={}",
-                        side, peer, presentedId(chain), acceptedRoles, message);
+                logRejection(peer, "{} TLS handshake rejected: peer={} id={} accepted={} "
+                        + "reason={}", side, peer, presentedId(chain), acceptedRoles, message);
                 throw new CertificateException(message, new CertPathValidatorException(message,
                         null, null, -1, BasicReason.REVOKED));
             }
@@ -143,13 +154,13 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager {
         try {
             id = PeerIdentity.of(chain[0]);
         } catch (CertificateException e) {
-            log.warn("{} TLS handshake rejected: peer={} id=invalid accepted={} reason={}",
-                    side, peer, acceptedRoles, e.getMessage());
+            logRejection(peer, "{} TLS handshake rejected: peer={} id=invalid accepted={} "
+                    + "reason={}", side, peer, acceptedRoles, e.getMessage());
             throw e;
         }
         if (!id.trustDomain().equals(trustDomain) || !acceptedRoles.contains(id.role())) {
-            log.warn("{} TLS handshake rejected: peer={} id={} accepted={} trustDomain={}",
-                    side, peer, id, acceptedRoles, trustDomain);
+            logRejection(peer, "{} TLS handshake rejected: peer={} id={} accepted={} "
+                    + "trustDomain={}", side, peer, id, acceptedRoles, trustDomain);
             throw new CertificateException("peer id " + id + " rejected (expected role "
                     + acceptedRoles + " in trust domain " + trustDomain + ")");
         }
@@ -168,9 +179,24 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager {
         } else {
             result.initCause(cause);
         }
-        log.warn("{} TLS handshake rejected: peer={} id={} accepted={} reason={}",
+        logRejection(peer, "{} TLS handshake rejected: peer={} id={} accepted={} reason={}",
                 side, peer, presentedId(chain), acceptedRoles, result.getMessage());
         return result;
+    }
+
+    /**
+     * Logs a rejection at WARN unless the peer's host had its lines this minute, with the
+     * number held back since as {@code suppressed=N}.
+     */
+    private static void logRejection(String peer, String format, Object... args) {
+        int colon = peer.lastIndexOf(':');
+        long suppressed = REJECTION_LOG.acquire(colon > 0 ? peer.substring(0, colon) : peer);
+        if (suppressed == LogLimiter.SUPPRESSED) {
+            return;
+        }
+        Object[] withCount = Arrays.copyOf(args, args.length + 1);
+        withCount[args.length] = suppressed;
+        log.warn(format + " suppressed={}", withCount);
     }
 
     /** Returns the SPIFFE id of the leaf for a log line, or why there is none. */

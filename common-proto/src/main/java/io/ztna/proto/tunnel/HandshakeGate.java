@@ -6,6 +6,8 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.Promise;
+import io.ztna.proto.log.LogAddresses;
+import io.ztna.proto.log.LogLimiter;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.mux.TunnelOptions;
@@ -15,6 +17,8 @@ import io.ztna.proto.tls.TlsContexts;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateException;
+import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +33,12 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
 
     /** The peer-role label of a handshake that failed before the peer was identified. */
     private static final String UNKNOWN_ROLE = "unknown";
+    /**
+     * Limits handshake failure and rejection lines to 5 per remote host and minute, so that a
+     * host retrying in a loop cannot flood the log. Lines held back are counted into the next.
+     */
+    private static final LogLimiter FAILURE_LOG =
+            new LogLimiter(5, Duration.ofMinutes(1), Clock.systemUTC());
 
     private final boolean initiator;
     private final TunnelOptions options;
@@ -64,8 +74,11 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
                 log.debug("{} connection closed before the TLS handshake finished: peer={}",
                         channelId, remote);
             } else {
-                log.info("{} TLS handshake failed: peer={} error={}",
-                        channelId, remote, rootMessage(done.cause()));
+                long suppressed = FAILURE_LOG.acquire(LogAddresses.host(remote));
+                if (suppressed != LogLimiter.SUPPRESSED) {
+                    log.info("{} TLS handshake failed: peer={} error={} suppressed={}",
+                            channelId, remote, rootMessage(done.cause()), suppressed);
+                }
             }
             if (!(done.cause() instanceof ClosedChannelException)) {
                 options.observer().handshakeFinished(UNKNOWN_ROLE, failureReason(done.cause()));
@@ -76,8 +89,11 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         String alpn = ssl.applicationProtocol();
         if (!TlsContexts.ALPN_PROTOCOL.equals(alpn)) {
-            log.warn("{} tunnel rejected: peer={} alpn={} expected={}",
-                    channelId, remote, alpn, TlsContexts.ALPN_PROTOCOL);
+            long suppressed = FAILURE_LOG.acquire(LogAddresses.host(remote));
+            if (suppressed != LogLimiter.SUPPRESSED) {
+                log.warn("{} tunnel rejected: peer={} alpn={} expected={} suppressed={}",
+                        channelId, remote, alpn, TlsContexts.ALPN_PROTOCOL, suppressed);
+            }
             options.observer().handshakeFinished(UNKNOWN_ROLE, "alpn");
             fail(ctx, new IllegalStateException("ALPN protocol " + alpn));
             return;
@@ -86,7 +102,11 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
         try {
             peer = PeerIdentity.of(ssl.engine().getSession());
         } catch (CertificateException e) {
-            log.warn("{} tunnel rejected: peer={} error={}", channelId, remote, e.getMessage());
+            long suppressed = FAILURE_LOG.acquire(LogAddresses.host(remote));
+            if (suppressed != LogLimiter.SUPPRESSED) {
+                log.warn("{} tunnel rejected: peer={} error={} suppressed={}", channelId, remote,
+                        e.getMessage(), suppressed);
+            }
             options.observer().handshakeFinished(UNKNOWN_ROLE, "identity");
             fail(ctx, e);
             return;

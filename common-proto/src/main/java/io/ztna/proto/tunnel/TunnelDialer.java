@@ -9,8 +9,10 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Promise;
+import io.ztna.proto.log.TunnelEvents;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelOptions;
+import io.ztna.proto.tls.SpiffeId;
 import io.ztna.proto.tls.TlsHandlers;
 import io.ztna.proto.transport.SocketMark;
 import io.ztna.proto.transport.Transports;
@@ -53,6 +55,7 @@ public final class TunnelDialer implements AutoCloseable {
     private Channel channel;
     private String lastFailure = "connection closed";
     private int socketMark;
+    private String localId;
 
     /**
      * @param onReady called on the tunnel's event loop each time a tunnel becomes ready
@@ -90,6 +93,15 @@ public final class TunnelDialer implements AutoCloseable {
      */
     public TunnelDialer socketMark(int mark) {
         this.socketMark = mark;
+        return this;
+    }
+
+    /**
+     * Sets the id of the daemon that dials, written as {@code gateway} in its tunnel events;
+     * null, the default, writes none.
+     */
+    public TunnelDialer localId(String id) {
+        this.localId = id;
         return this;
     }
 
@@ -156,8 +168,7 @@ public final class TunnelDialer implements AutoCloseable {
             }
             upSinceNanos = System.nanoTime();
             current = tunnel;
-            log.info("{} tunnel up: peer={} address={}",
-                    tunnel.channel().id().asShortText(), tunnel.peer(), target);
+            TunnelEvents.up(localId, SpiffeId.parse(tunnel.peer()), target);
             onReady.accept(tunnel);
         });
     }
@@ -168,6 +179,10 @@ public final class TunnelDialer implements AutoCloseable {
         }
         Tunnel lostTunnel = current;
         current = null;
+        if (lostTunnel != null) {
+            TunnelEvents.down(localId, SpiffeId.parse(lostTunnel.peer()), target,
+                    lostTunnel.closeReason());
+        }
         if (closed) {
             return;
         }
@@ -179,7 +194,7 @@ public final class TunnelDialer implements AutoCloseable {
         String error = lastFailure;
         lastFailure = "connection closed";
         if (lostTunnel != null) {
-            log.warn("tunnel down: peer={} address={} retryInMillis={}",
+            log.debug("tunnel reconnect scheduled: peer={} address={} retryInMillis={}",
                     lostTunnel.peer(), target, delay);
         } else if (attempt == 1 || attempt % 10 == 0) {
             log.warn("tunnel connect failed: address={} attempt={} error=\"{}\" retryInMillis={}",
