@@ -51,8 +51,8 @@ import org.testcontainers.containers.wait.strategy.Wait;
  * <p>Needs a Docker engine, docker-compose (version 1, which Testcontainers runs as a local
  * command) and the images from {@code docker/build-base-image} and {@code docker/build-images}.
  * The tests run only when the environment variable ZTNA_DOCKER_TESTS is set, as .ci/run sets
- * it. Then they fail when Docker, docker-compose or the images are missing, and otherwise they
- * are skipped. No image is pulled from a registry. The lab's pom turns off Ryuk, the cleanup
+ * it, and are skipped without it. With it set, a missing Docker engine, docker-compose or image
+ * fails them. No image is pulled from a registry. The lab's pom turns off Ryuk, the cleanup
  * container of Testcontainers, so {@link #stopLab()} removes the containers, networks and
  * volumes itself.
  * The tests share one compose project and run in order, because the last one stops a publisher.
@@ -389,7 +389,8 @@ class ComposeLabIT {
             Thread.sleep(200);
         } while (System.nanoTime() - deadline < 0);
         throw new AssertionError("no new flow record of a relayed flow to " + APP_HOST + ":"
-                + APP_PORT + " in the client gateways' logs within 10 s; records: " + records);
+                + APP_PORT + " in the client gateways' logs within 10 s (a flow record is a JSON"
+                + " line with \"event\":\"flow\"); records: " + records);
     }
 
     private Set<String> flowIds() {
