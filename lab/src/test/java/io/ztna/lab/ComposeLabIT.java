@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ContainerNetwork;
@@ -18,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,8 +50,11 @@ import org.testcontainers.containers.wait.strategy.Wait;
  *
  * <p>Needs a Docker engine, docker-compose (version 1, which Testcontainers runs as a local
  * command) and the images from {@code docker/build-base-image} and {@code docker/build-images}.
- * The tests run only when the environment variable ZTNA_DOCKER_TESTS is set, and then fail
- * when Docker, docker-compose or the images are missing; otherwise they are skipped.
+ * The tests run only when the environment variable ZTNA_DOCKER_TESTS is set, as .ci/run sets
+ * it, and are skipped without it. With it set, a missing Docker engine, docker-compose or image
+ * fails them. No image is pulled from a registry. The lab's pom turns off Ryuk, the cleanup
+ * container of Testcontainers, so {@link #stopLab()} removes the containers, networks and
+ * volumes itself.
  * The tests share one compose project and run in order, because the last one stops a publisher.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -79,8 +84,7 @@ class ComposeLabIT {
     private static final String APP_HOST = "intranet.corp.internal";
     private static final int APP_PORT = 18080;
     private static final Pattern SEEN_FROM = Pattern.compile("<p>Seen from: /([0-9.]+):(\\d+)</p>");
-    private static final Pattern FLOW_FIELD = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S+)");
-    private static final String FLOW_RECORD_PREFIX = "flow record: ";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private DockerComposeContainer<?> lab;
     /** Why the lab cannot start here, or null when it can. */
@@ -93,7 +97,6 @@ class ComposeLabIT {
     void startLab() throws Exception {
         String optIn = System.getenv("ZTNA_DOCKER_TESTS");
         if (optIn == null || optIn.isEmpty()) {
-            // TODO: run in CI once .ci/run installs Docker and builds the images.
             unavailableReason = "ZTNA_DOCKER_TESTS is not set; set it to run the container lab";
             return;
         }
@@ -146,12 +149,18 @@ class ComposeLabIT {
         assertThat(page.response()).isEqualTo(expectedResponse(page.seenFrom()));
         assertThat(publisherAddresses).containsValue(page.seenFromAddress());
 
-        Map<String, String> record = awaitFlowRecord(page.bytes(), Set.of());
-        assertThat(record.get("user")).isEqualTo("alice@example.com");
-        assertThat(record.get("app")).isEqualTo("intranet");
-        assertThat(record.get("destination")).isEqualTo(APP_HOST + ":" + APP_PORT);
-        assertThat(record.get("result")).isEqualTo("CONNECTED");
-        assertThat(record.get("publisher")).isEqualTo(publisherServing(page));
+        JsonNode record = awaitFlowRecord(Set.of());
+        assertThat(record.path("logger").asText()).isEqualTo("io.ztna.flow");
+        assertThat(record.path("user").asText()).isEqualTo("alice@example.com");
+        assertThat(record.path("app").asText()).isEqualTo("intranet");
+        assertThat(record.path("result").asText()).isEqualTo("CONNECTED");
+        assertThat(record.path("bytesDown").isIntegralNumber()).as("bytesDown is an integer: "
+                + record).isTrue();
+        assertThat(record.path("bytesDown").asLong()).isEqualTo(page.bytes());
+        assertThat(record.path("bytesUp").asLong()).isEqualTo(requestBytes());
+        assertThat(record.path("publisher").asText()).isIn(PUBLISHER_IDS.values());
+        assertThat(record.path("publisher").asText()).isEqualTo(publisherServing(page));
+        assertThat(record.path("clientGateway").asText()).isIn("cg-1", "cg-2");
     }
 
     @Test
@@ -181,7 +190,7 @@ class ComposeLabIT {
         String survivingService = stoppedService.equals("publisher-1") ? "publisher-2"
                 : "publisher-1";
         // Wait for the record of the first fetch, so that it cannot pass for the second's.
-        awaitFlowRecord(before.bytes(), flowsBeforeFirstFetch);
+        awaitFlowRecord(flowsBeforeFirstFetch);
         Set<String> earlierFlows = flowIds();
 
         DockerClient docker = DockerClientFactory.instance().client();
@@ -192,9 +201,11 @@ class ComposeLabIT {
         assertThat(after.seenFromAddress()).as("publisher address that the app saw")
                 .isEqualTo(publisherAddresses.get(survivingService));
         assertThat(after.response()).isEqualTo(expectedResponse(after.seenFrom()));
-        Map<String, String> record = awaitFlowRecord(after.bytes(), earlierFlows);
-        assertThat(record.get("publisher")).isEqualTo(PUBLISHER_IDS.get(survivingService));
-        assertThat(record.get("result")).isEqualTo("CONNECTED");
+        JsonNode record = awaitFlowRecord(earlierFlows);
+        assertThat(record.path("publisher").asText())
+                .isEqualTo(PUBLISHER_IDS.get(survivingService));
+        assertThat(record.path("result").asText()).isEqualTo("CONNECTED");
+        assertThat(record.path("bytesDown").asLong()).isEqualTo(after.bytes());
     }
 
     /** Returns why the lab cannot start (no Docker, docker-compose or image), or null. */
@@ -315,8 +326,7 @@ class ComposeLabIT {
             }
             connection.socket().setSoTimeout(5_000);
             OutputStream out = connection.socket().getOutputStream();
-            out.write(("GET / HTTP/1.1\r\nHost: " + APP_HOST + ":" + APP_PORT
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(request());
             out.flush();
             String response = new String(Socks5Client.readAll(connection.socket()
                     .getInputStream()), StandardCharsets.UTF_8);
@@ -327,6 +337,15 @@ class ComposeLabIT {
             return new Page(response, seenFrom.group(1) + ":" + seenFrom.group(2),
                     seenFrom.group(1));
         }
+    }
+
+    private static byte[] request() {
+        return ("GET / HTTP/1.1\r\nHost: " + APP_HOST + ":" + APP_PORT
+                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static int requestBytes() {
+        return request().length;
     }
 
     /** Returns the exact response that DemoHttpServer sends for the request in fetchPage. */
@@ -343,62 +362,72 @@ class ComposeLabIT {
     }
 
     /**
-     * Waits up to 10 s for a flow record in the client gateways' logs whose flow id is not in
-     * {@code earlierFlows} and whose bytesDown equals {@code responseBytes}, and returns its
-     * fields.
+     * Waits up to 10 s for a flow record of a relayed flow to the demo page (destination
+     * {@value #APP_HOST}, port {@value #APP_PORT}, bytesDown above 0) whose flow id is not in
+     * {@code earlierFlows}, and returns it. Fetch attempts that failed before the tunnel was
+     * ready leave records with bytesDown 0, so they never match.
      */
-    private Map<String, String> awaitFlowRecord(int responseBytes, Set<String> earlierFlows)
-            throws InterruptedException {
+    private JsonNode awaitFlowRecord(Set<String> earlierFlows) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<Map<String, String>> records;
+        List<JsonNode> records;
         do {
             records = flowRecords();
-            for (Map<String, String> record : records) {
-                if (!earlierFlows.contains(record.get("flow"))
-                        && Integer.toString(responseBytes).equals(record.get("bytesDown"))) {
-                    return record;
+            List<JsonNode> relayed = new ArrayList<>();
+            for (JsonNode record : records) {
+                if (!earlierFlows.contains(record.path("flow").asText())
+                        && APP_HOST.equals(record.path("destination").asText())
+                        && record.path("port").asInt() == APP_PORT
+                        && record.path("bytesDown").asLong() > 0) {
+                    relayed.add(record);
                 }
+            }
+            if (!relayed.isEmpty()) {
+                assertThat(relayed).as("new flow records of relayed flows to " + APP_HOST)
+                        .hasSize(1);
+                return relayed.get(0);
             }
             Thread.sleep(200);
         } while (System.nanoTime() - deadline < 0);
-        throw new AssertionError("no new flow record with bytesDown=" + responseBytes
-                + " in the client gateways' logs within 10 s; records: " + records);
+        throw new AssertionError("no new flow record of a relayed flow to " + APP_HOST + ":"
+                + APP_PORT + " in the client gateways' logs within 10 s (a flow record is a JSON"
+                + " line with \"event\":\"flow\"); records: " + records);
     }
 
     private Set<String> flowIds() {
         Set<String> ids = new HashSet<>();
-        flowRecords().forEach(record -> ids.add(record.get("flow")));
+        flowRecords().forEach(record -> ids.add(record.path("flow").asText()));
         return ids;
     }
 
     /**
-     * Returns the fields of every flow record in the client gateways' logs, client-gateway-1's
-     * first. A record is a log line of the logger io.ztna.flow: "flow record: " and then
-     * key=value fields, with quotes around values that may contain spaces.
-     * NOTE: when the records become JSON, only this method has to change.
+     * Returns every flow record in the client gateways' container logs, client-gateway-1's
+     * first. A flow record is a JSON object on a line of its own with "event":"flow", which
+     * the logger io.ztna.flow writes to stdout between the text log lines.
      */
-    private List<Map<String, String>> flowRecords() {
-        List<Map<String, String>> records = new ArrayList<>();
+    private List<JsonNode> flowRecords() {
+        List<JsonNode> records = new ArrayList<>();
         for (String gateway : CLIENT_GATEWAYS) {
             for (String line : service(gateway).getLogs().split("\n")) {
-                int start = line.indexOf(FLOW_RECORD_PREFIX);
-                if (start < 0) {
-                    continue;
+                JsonNode event = parseJsonLine(gateway, line.strip());
+                if (event != null && "flow".equals(event.path("event").asText())) {
+                    records.add(event);
                 }
-                Map<String, String> fields = new LinkedHashMap<>();
-                Matcher field = FLOW_FIELD.matcher(line.substring(
-                        start + FLOW_RECORD_PREFIX.length()));
-                while (field.find()) {
-                    String value = field.group(2);
-                    if (value.startsWith("\"")) {
-                        value = value.substring(1, value.length() - 1);
-                    }
-                    fields.put(field.group(1), value);
-                }
-                records.add(fields);
             }
         }
         return records;
+    }
+
+    /** Returns the JSON object on a log line, or null for a text line. */
+    private static JsonNode parseJsonLine(String gateway, String line) {
+        if (!line.startsWith("{")) {
+            return null;
+        }
+        try {
+            return JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("invalid JSON line in the log of " + gateway + ": " + line,
+                    e);
+        }
     }
 
     /** Writes each service's container log to target/compose-lab-logs, to examine failures. */
