@@ -72,7 +72,12 @@ def fmt(value, digits=None):
     if value is None:
         return "—"
     if digits is None:
-        digits = 0 if abs(value) >= 100 else (1 if abs(value) >= 10 else 2)
+        if abs(value) >= 100:
+            digits = 0
+        elif abs(value) >= 10:
+            digits = 1
+        else:
+            digits = 2
     return f"{value:,.{digits}f}"
 
 
@@ -129,18 +134,23 @@ def figure_table(title, unit, figure, digits=None, note=""):
 
 def memory_tables(data, idle_flows):
     lines = ["### Memory with idle flows", "",
-             f"Each path holds {idle_flows:,} open flows, each opened with one 4-byte echo, then"
-             " idle. RSS is VmRSS from /proc/PID/status; heap is the used Java heap after a full"
+             f"Each path holds up to {idle_flows:,} open flows, each opened with one 4-byte"
+             " echo, then idle; the open-file limit of a relay process can lower that number"
+             " (column flows open). RSS is VmRSS from /proc/PID/status; heap is the used Java heap after a full"
              " GC (jcmd GC.run, GC.heap_info), only for JVMs. Per flow = (after − before) ÷"
              " flows open, in KiB.", "",
              "| path | process | flows open | RSS before (MiB) | RSS after (MiB) |"
              " RSS per flow (KiB) | heap before (MiB) | heap after (MiB) | heap per flow (KiB) |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     totals = {}
+    notes = []
     for path in PATHS:
         metrics = data.get(path, {})
         tiers = [m.split(":", 1)[1] for m in metrics if m.startswith("mem_rss_before_kb:")]
         flows = (metrics.get("mem_flows_open") or [0])[0]
+        failed = (metrics.get("mem_flows_failed") or [0])[0]
+        if failed:
+            notes.append(f"{path}: {failed:,.0f} idle flows failed to open.")
         rss_total = 0.0
         heap_total = 0.0
         heap_seen = False
@@ -149,6 +159,9 @@ def memory_tables(data, idle_flows):
             rss_after = (metrics.get(f"mem_rss_after_kb:{tier}") or [rss_before])[0]
             heap_before = (metrics.get(f"mem_heap_before_kb:{tier}") or [None])[0]
             heap_after = (metrics.get(f"mem_heap_after_kb:{tier}") or [None])[0]
+            if rss_before == 0 and rss_after == 0:
+                # The process had ended (an ssh pre-authentication child): nothing to show.
+                continue
             rss_flow = (rss_after - rss_before) / flows if flows else None
             heap_flow = None
             if heap_before is not None and heap_after is not None and flows:
@@ -164,6 +177,8 @@ def memory_tables(data, idle_flows):
                 f"{fmt(heap_flow, 2)} |")
         if tiers and flows:
             totals[path] = (rss_total / flows, heap_total / flows if heap_seen else None)
+    if notes:
+        lines += [""] + notes
     lines += ["", "Whole path, per flow (sum over its processes):", "",
               "| path | RSS per flow (KiB) | ÷ best peer | heap per flow (KiB) |",
               "| --- | ---: | ---: | ---: |"]
@@ -204,6 +219,8 @@ def slow_reader_tables(data, seconds):
                 samples[tier][int(second)] = values[0]
         for tier, by_second in samples.items():
             series = [by_second[s] / 1024 for s in sorted(by_second)]
+            if max(series) == 0:
+                continue
             lines.append(f"| {path} | {tier} | {fmt(series[0], 1)} | {fmt(max(series), 1)} | "
                          f"{fmt(series[-1], 1)} | {fmt(series[-1] - series[0], 1)} |")
     return lines + [""]
