@@ -132,13 +132,26 @@ def figure_table(title, unit, figure, digits=None, note=""):
     return lines + [""]
 
 
+def summary_table(rows):
+    """Return one table of the medians: a row per figure, a column per path."""
+    lines = ["### Summary (medians)", "",
+             "| figure | " + " | ".join(PATHS) + " |",
+             "| --- |" + " ---: |" * len(PATHS)]
+    for title, figure, digits in rows:
+        cells = [fmt(figure.median(path), digits) for path in PATHS]
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
 def memory_tables(data, idle_flows):
     lines = ["### Memory with idle flows", "",
              f"Each path holds up to {idle_flows:,} open flows, each opened with one 4-byte"
              " echo, then idle; the open-file limit of a relay process can lower that number"
              " (column flows open). RSS is VmRSS from /proc/PID/status; heap is the used Java heap after a full"
              " GC (jcmd GC.run, GC.heap_info), only for JVMs. Per flow = (after − before) ÷"
-             " flows open, in KiB.", "",
+             " flows open, in KiB. The RSS of a JVM moves by megabytes with JIT and GC"
+             " activity, so with a few thousand flows its per-flow difference can be noise or"
+             " negative; the heap figure is steadier.", "",
              "| path | process | flows open | RSS before (MiB) | RSS after (MiB) |"
              " RSS per flow (KiB) | heap before (MiB) | heap after (MiB) | heap per flow (KiB) |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -281,6 +294,16 @@ def main():
               " segment is TLS 1.3 with mutual authentication and ECDSA P-256 certificates:", ""]
     lines += [f"- {path}: {PATH_NOTES[path]}" for path in PATHS] + [""]
 
+    summary = [
+        ("1 flow, MB/s", Figure(data, "tput_mbs", True), None),
+        ("16 flows, MB/s", Figure(data, "p16_mbs", True), None),
+        ("16 flows, Jain index", Figure(data, "p16_jain", True), 3),
+        ("open + echo p50, µs", Figure(data, "lat_p50_us", False), None),
+        ("open + echo p99, µs", Figure(data, "lat_p99_us", False), None),
+        ("flows/s", Figure(data, "rate_fps", True), None),
+        ("CPU s per GB", Figure(data, "cpu_s_per_gb", False), None),
+    ]
+    lines += summary_table(summary)
     lines += figure_table("Single-flow throughput", "MB/s (10^6 bytes/s, iperf3 received)",
                           Figure(data, "tput_mbs", True))
     lines += figure_table("16 parallel flows, aggregate", "MB/s (iperf3 -P 16, received)",
