@@ -32,13 +32,30 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class FrameCodecBenchmark {
 
-    /** DATA payload in bytes: 16 KiB is the default maximum frame length, 64 a small write. */
-    @Param({"16384", "64"})
-    public int payloadBytes;
-
     private EmbeddedChannel encoder;
     private EmbeddedChannel decoder;
-    private ByteBuf payload;
+
+    /** A DATA payload, a state of its own so that only the DATA benchmark takes its sizes. */
+    @State(Scope.Thread)
+    public static class Payload {
+
+        /** Payload in bytes: 16 KiB is the default maximum frame length, 64 a small write. */
+        @Param({"16384", "64"})
+        public int payloadBytes;
+
+        ByteBuf buffer;
+
+        @Setup
+        public void setUp() {
+            buffer = PooledByteBufAllocator.DEFAULT.directBuffer(payloadBytes);
+            buffer.writeZero(payloadBytes);
+        }
+
+        @TearDown
+        public void tearDown() {
+            buffer.release();
+        }
+    }
 
     @Setup
     public void setUp() {
@@ -47,27 +64,24 @@ public class FrameCodecBenchmark {
         decoder = new EmbeddedChannel(
                 new FrameDecoder(TunnelSettings.DEFAULT_MAX_FRAME_LENGTH));
         decoder.config().setOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
-        payload = PooledByteBufAllocator.DEFAULT.directBuffer(payloadBytes);
-        payload.writeZero(payloadBytes);
     }
 
     @TearDown
     public void tearDown() {
-        payload.release();
         encoder.finishAndReleaseAll();
         decoder.finishAndReleaseAll();
     }
 
     /** Encodes and decodes one DATA frame; returns the decoded payload length. */
     @Benchmark
-    public int dataRoundTrip() {
-        return roundTrip(new DataFrame(1, payload.retainedDuplicate()));
+    public int dataRoundTrip(Payload payload) {
+        return roundTrip(new DataFrame(1, payload.buffer.retainedDuplicate()));
     }
 
     /** Encodes and decodes one WINDOW_UPDATE frame, the most frequent control frame. */
     @Benchmark
     public int windowUpdateRoundTrip() {
-        return roundTrip(new WindowUpdateFrame(1, payloadBytes));
+        return roundTrip(new WindowUpdateFrame(1, 16_384));
     }
 
     private int roundTrip(Frame frame) {
