@@ -1,6 +1,8 @@
 package io.ztna.proto.frame;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
@@ -33,6 +35,35 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     public FrameDecoder(int maxFrameLength) {
         this.maxFrameLength = maxFrameLength;
+        setCumulator(FrameDecoder::join);
+    }
+
+    /**
+     * Joins the unread rest of the earlier input and the new input in a composite buffer,
+     * without a copy. DATA payloads are retained slices of the input, so Netty's merging
+     * cumulator copied the rest and the whole new input into a new buffer whenever a frame was
+     * split over two reads, which with 16 KiB TLS records is most reads of a bulk flow. Only the
+     * pieces of the unread rest are kept, flattened, so the composite holds the pieces of one
+     * incomplete frame and the new input rather than a growing chain.
+     */
+    private static ByteBuf join(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+        if (!cumulation.isReadable()) {
+            cumulation.release();
+            return in;
+        }
+        CompositeByteBuf joined = alloc.compositeBuffer(Integer.MAX_VALUE);
+        if (cumulation instanceof CompositeByteBuf composite) {
+            for (ByteBuf piece : composite.decompose(
+                    composite.readerIndex(), composite.readableBytes())) {
+                joined.addComponent(true, piece.retain());
+            }
+        } else {
+            joined.addComponent(true, cumulation.retainedSlice());
+        }
+        cumulation.release();
+        // addComponent releases the buffer itself when it fails.
+        joined.addComponent(true, in);
+        return joined;
     }
 
     @Override

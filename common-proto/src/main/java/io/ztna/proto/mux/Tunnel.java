@@ -762,7 +762,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         }
         stream.state(Stream.State.CLOSED);
         streams.remove(stream.id());
-        stream.failPending(new ClosedChannelException());
+        stream.failPending();
         if (stream.unconsumedBytes > 0) {
             // The credit goes back at once rather than with the next batch, because otherwise
             // each reset of a stream holding less than a batch shrinks the peer's tunnel window.

@@ -275,6 +275,13 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
         if (finished) {
             return;
         }
+        if (inputDone) {
+            // Both directions ended and the last write is in the kernel, so a close sends the
+            // same FIN without the half-close, which costs a system call and an exception.
+            outputDone = true;
+            closeIfDone();
+            return;
+        }
         ((DuplexChannel) socket).shutdownOutput().addListener(f -> {
             outputDone = true;
             closeIfDone();
