@@ -1,5 +1,6 @@
 package io.ztna.proto.daemon;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.ztna.proto.config.ConfigException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ public final class DaemonRunner {
             } catch (Exception e) {
                 log.warn("{} did not stop cleanly", name, e);
             } finally {
+                stopLogging();
                 stopped.countDown();
             }
         }, name + "-shutdown"));
@@ -57,5 +59,15 @@ public final class DaemonRunner {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Stops logback, which writes out the flow records still queued for its asynchronous
+     * appender. Flows closed while the daemon stopped end up in that queue.
+     */
+    private static void stopLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
     }
 }

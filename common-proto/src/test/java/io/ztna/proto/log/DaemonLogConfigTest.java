@@ -4,7 +4,9 @@ import static net.logstash.logback.argument.StructuredArguments.keyValue;
 import static net.logstash.logback.argument.StructuredArguments.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.Appender;
@@ -42,7 +44,7 @@ class DaemonLogConfigTest {
     void flowRecordsGoToConsoleByDefault() throws Exception {
         configure();
 
-        Appender<?> flow = context.getLogger("io.ztna.flow").getAppender("flow");
+        Appender<?> flow = queuedAppender();
         assertThat(flow).isInstanceOf(ConsoleAppender.class);
         assertThat(context.getLogger("io.ztna.flow").isAdditive()).isFalse();
         assertThat(context.getLogger(TunnelEvents.LOGGER).isAdditive()).isFalse();
@@ -56,18 +58,29 @@ class DaemonLogConfigTest {
         System.setProperty(FlowOutputDefiner.FILE_PROPERTY, file.toString());
         configure();
 
-        Appender<?> flow = context.getLogger("io.ztna.flow").getAppender("flow");
+        Appender<?> flow = queuedAppender();
         assertThat(flow).isInstanceOf(FileAppender.class);
         assertNoWarnings();
 
         context.getLogger("io.ztna.flow").info("{} record: {}", value("event", "flow"),
                 keyValue("flow", "0123456789abcdef"));
+        // Stopping the context drains the queue into the file.
+        context.stop();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertThat(lines).hasSize(1);
         JsonNode record = new ObjectMapper().readTree(lines.get(0));
         assertThat(record.get("event").asText()).isEqualTo("flow");
         assertThat(record.get("flow").asText()).isEqualTo("0123456789abcdef");
         assertThat(record.has("message")).isFalse();
+    }
+
+    /** Returns the appender behind the asynchronous queue that io.ztna.flow writes to. */
+    private Appender<ILoggingEvent> queuedAppender() {
+        Appender<ILoggingEvent> queue = context.getLogger("io.ztna.flow").getAppender("flowQueue");
+        assertThat(queue).isInstanceOf(AsyncAppender.class);
+        assertThat(((AsyncAppender) queue).getDiscardingThreshold()).isZero();
+        assertThat(((AsyncAppender) queue).isNeverBlock()).isFalse();
+        return ((AsyncAppender) queue).getAppender("flow");
     }
 
     private void configure() throws Exception {
