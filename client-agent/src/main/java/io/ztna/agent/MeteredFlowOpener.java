@@ -7,6 +7,7 @@ import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.metrics.FlowMeter;
 import io.ztna.proto.mux.FlowOpenException;
 import io.ztna.proto.mux.Stream;
+import io.ztna.proto.relay.ByteCounter;
 import io.ztna.proto.relay.RelaySummary;
 
 /**
@@ -46,6 +47,11 @@ final class MeteredFlowOpener implements FlowOpener {
             }
         });
         return open;
+    }
+
+    @Override
+    public ByteCounter bytes() {
+        return meter;
     }
 
     @Override

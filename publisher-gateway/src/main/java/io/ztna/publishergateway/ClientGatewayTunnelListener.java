@@ -116,7 +116,7 @@ final class ClientGatewayTunnelListener implements TunnelListener {
                 flows.connected(startNanos);
                 log.debug("flow open: flow={} clientGateway={} publisher={} destination={}",
                         flow.flowId(), clientGatewayId, flow.publisher(), flow.destination());
-                StreamBridge.join(downstream, upstream).completion().addListener(done -> {
+                StreamBridge.join(downstream, upstream, flows).completion().addListener(done -> {
                     RelaySummary summary = (RelaySummary) done.getNow();
                     flows.finished(summary);
                     log.debug("flow closed: flow={} clientGateway={} publisher={} "

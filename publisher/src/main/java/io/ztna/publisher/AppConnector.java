@@ -139,7 +139,8 @@ final class AppConnector implements TunnelListener {
             activeFlows.incrementAndGet();
             flows.connected(startNanos);
             SocketStreamRelay relay =
-                    SocketStreamRelay.forAcceptedStream(connect.channel(), stream, ErrorCode.APP_RESET);
+                    SocketStreamRelay.forAcceptedStream(connect.channel(), stream,
+                            ErrorCode.APP_RESET, flows);
             relay.completion().addListener(done -> {
                 activeFlows.decrementAndGet();
                 RelaySummary summary = (RelaySummary) done.getNow();

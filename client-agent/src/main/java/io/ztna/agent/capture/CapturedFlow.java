@@ -142,7 +142,7 @@ final class CapturedFlow {
                     replies.detach();
                     early.handOverToStreamRelay(client);
                     SocketStreamRelay relay = SocketStreamRelay.forOpenedStream(
-                            client, stream, ErrorCode.CLIENT_RESET);
+                            client, stream, ErrorCode.CLIENT_RESET, opener.bytes());
                     relay.completion().addListener(f -> FlowLog.finished(client, mode,
                             flow, relay.completion().getNow(), startNanos));
                     relay.completion().addListener(f -> opener.finished(

@@ -3,6 +3,7 @@ package io.ztna.agent.capture;
 import io.netty.util.concurrent.Future;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.mux.Stream;
+import io.ztna.proto.relay.ByteCounter;
 import io.ztna.proto.relay.RelaySummary;
 
 /**
@@ -19,6 +20,11 @@ public interface FlowOpener {
 
     /** Starts opening {@code flow} and returns at once, without blocking. */
     Future<Stream> open(FlowMetadata flow);
+
+    /** Returns where the relay of an opened flow counts its bytes as they move. */
+    default ByteCounter bytes() {
+        return ByteCounter.NONE;
+    }
 
     /**
      * Reports the end of a flow whose open succeeded, once: when its relay completed, or when

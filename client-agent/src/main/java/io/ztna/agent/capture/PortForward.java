@@ -117,7 +117,7 @@ public final class PortForward implements AutoCloseable {
                                     "tunnel stream " + stream.id());
                             ctx.pipeline().remove(Opener.this);
                             SocketStreamRelay relay = SocketStreamRelay.forOpenedStream(
-                                    client, stream, ErrorCode.CLIENT_RESET);
+                                    client, stream, ErrorCode.CLIENT_RESET, opener.bytes());
                             relay.completion().addListener(f -> FlowLog.finished(client, MODE,
                                     connection, relay.completion().getNow(), startNanos));
                             relay.completion().addListener(f -> opener.finished(

@@ -374,7 +374,7 @@ public final class AgentSession implements TunnelListener {
     private void relay(Tunnel tunnel, Stream downstream, Stream upstream, FlowMetadata routed,
             PublisherLink link, AccessPolicy policy, Instant start, long startNanos) {
         metrics.flows().connected(startNanos);
-        StreamBridge bridge = StreamBridge.join(downstream, upstream);
+        StreamBridge bridge = StreamBridge.join(downstream, upstream, metrics.flows());
         flows.put(downstream, new ActiveFlow(routed, bridge));
         bridge.completion().addListener(done -> {
             flows.remove(downstream);

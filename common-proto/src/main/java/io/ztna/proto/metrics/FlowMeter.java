@@ -3,6 +3,7 @@ package io.ztna.proto.metrics;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.OpenResult;
+import io.ztna.proto.relay.ByteCounter;
 import io.ztna.proto.relay.RelaySummary;
 import java.util.Locale;
 
@@ -14,9 +15,9 @@ import java.util.Locale;
  * <p>A flow counts in {@code ztna_flows_opened} when this tier starts handling its open.
  * Callers then report its end once, so it counts in {@code ztna_flows_closed} once: with its
  * open result and reason {@code none} when the open failed, or with result {@code connected}
- * and the reason it ended otherwise. Bytes are added when a connected flow ends. Thread-safe.
+ * and the reason it ended otherwise. Bytes count as the relays move them. Thread-safe.
  */
-public final class FlowMeter {
+public final class FlowMeter implements ByteCounter {
 
     /** The reason label of a flow whose open failed, so it never carried data. */
     static final String NOT_CONNECTED = "none";
@@ -81,12 +82,22 @@ public final class FlowMeter {
         cancelled.inc();
     }
 
-    /** Records the end of a connected flow: its end reason and the bytes it carried. */
+    @Override
+    public void up(long bytes) {
+        bytesUp.inc(bytes);
+    }
+
+    @Override
+    public void down(long bytes) {
+        bytesDown.inc(bytes);
+    }
+
+    /**
+     * Records the end of a connected flow and its end reason. Its bytes were counted as the
+     * relay moved them, through this meter as the relay's {@link ByteCounter}.
+     */
     public void finished(RelaySummary summary) {
-        // TODO: count bytes as the relays move them, so that long flows show progress.
         metrics.flowsActive.dec();
-        bytesUp.inc(summary.bytesUp());
-        bytesDown.inc(summary.bytesDown());
         ErrorCode code = resetCode(summary.outcome());
         if (code == null) {
             finished.inc();

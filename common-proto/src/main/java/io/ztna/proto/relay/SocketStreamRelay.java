@@ -53,6 +53,7 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
     /** True when the socket leads to the client, false when it leads to the app. */
     private final boolean clientSocket;
     private final Promise<RelaySummary> done;
+    private final ByteCounter counter;
     private long bytesFromSocket;
     private long bytesToSocket;
     private boolean inputDone;
@@ -63,8 +64,9 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
     private boolean flushScheduled;
 
     private SocketStreamRelay(Channel socket, Stream stream, ErrorCode resetCode,
-            boolean clientSocket) {
+            boolean clientSocket, ByteCounter counter) {
         this.socket = socket;
+        this.counter = counter;
         this.clientSocket = clientSocket;
         this.stream = stream;
         this.resetCode = resetCode;
@@ -78,7 +80,16 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
      */
     public static SocketStreamRelay forOpenedStream(
             Channel socket, Stream stream, ErrorCode resetCode) {
-        SocketStreamRelay relay = install(socket, stream, resetCode, true);
+        return forOpenedStream(socket, stream, resetCode, ByteCounter.NONE);
+    }
+
+    /**
+     * Starts relaying between a connected socket and a stream this side opened, counting the
+     * bytes into {@code counter} as they move.
+     */
+    public static SocketStreamRelay forOpenedStream(
+            Channel socket, Stream stream, ErrorCode resetCode, ByteCounter counter) {
+        SocketStreamRelay relay = install(socket, stream, resetCode, true, counter);
         stream.listen(relay);
         return relay;
     }
@@ -86,14 +97,24 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
     /** Starts relaying between a connected socket and a stream the peer opened, accepting it. */
     public static SocketStreamRelay forAcceptedStream(
             Channel socket, Stream stream, ErrorCode resetCode) {
-        SocketStreamRelay relay = install(socket, stream, resetCode, false);
+        return forAcceptedStream(socket, stream, resetCode, ByteCounter.NONE);
+    }
+
+    /**
+     * Starts relaying between a connected socket and a stream the peer opened, accepting it and
+     * counting the bytes into {@code counter} as they move.
+     */
+    public static SocketStreamRelay forAcceptedStream(
+            Channel socket, Stream stream, ErrorCode resetCode, ByteCounter counter) {
+        SocketStreamRelay relay = install(socket, stream, resetCode, false, counter);
         stream.accept(relay);
         return relay;
     }
 
     private static SocketStreamRelay install(Channel socket, Stream stream, ErrorCode code,
-            boolean clientSocket) {
-        SocketStreamRelay relay = new SocketStreamRelay(socket, stream, code, clientSocket);
+            boolean clientSocket, ByteCounter counter) {
+        SocketStreamRelay relay =
+                new SocketStreamRelay(socket, stream, code, clientSocket, counter);
         // A handler added from another thread may miss the socket's events until its
         // handlerAdded task runs, so the relay joins the pipeline on the socket's loop.
         relay.onSocketLoop(() -> {
@@ -152,7 +173,13 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
             io.netty.util.ReferenceCountUtil.release(msg);
             return;
         }
-        bytesFromSocket += data.readableBytes();
+        int length = data.readableBytes();
+        bytesFromSocket += length;
+        if (clientSocket) {
+            counter.up(length);
+        } else {
+            counter.down(length);
+        }
         stream.write(data);
     }
 
@@ -235,6 +262,11 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
                 return;
             }
             bytesToSocket += length;
+            if (clientSocket) {
+                counter.down(length);
+            } else {
+                counter.up(length);
+            }
             lastWrite = socket.write(data);
             lastWrite.addListener(f -> stream.consumed(length));
             requestFlush();

@@ -26,10 +26,12 @@ public final class StreamBridge {
     private final AtomicInteger finsLeft = new AtomicInteger(2);
     private final AtomicBoolean finished = new AtomicBoolean();
     private final Promise<RelaySummary> done = ImmediateEventExecutor.INSTANCE.newPromise();
+    private final ByteCounter counter;
 
-    private StreamBridge(Stream downstream, Stream upstream) {
+    private StreamBridge(Stream downstream, Stream upstream, ByteCounter counter) {
         this.downstream = downstream;
         this.upstream = upstream;
+        this.counter = counter;
     }
 
     /**
@@ -37,9 +39,17 @@ public final class StreamBridge {
      * opened towards the app, and accepts the first.
      */
     public static StreamBridge join(Stream downstream, Stream upstream) {
-        StreamBridge bridge = new StreamBridge(downstream, upstream);
-        upstream.listen(bridge.new Side(upstream, downstream, bridge.bytesDown));
-        downstream.accept(bridge.new Side(downstream, upstream, bridge.bytesUp));
+        return join(downstream, upstream, ByteCounter.NONE);
+    }
+
+    /**
+     * Joins two streams as {@link #join(Stream, Stream)} does, counting the bytes into
+     * {@code counter} as they move.
+     */
+    public static StreamBridge join(Stream downstream, Stream upstream, ByteCounter counter) {
+        StreamBridge bridge = new StreamBridge(downstream, upstream, counter);
+        upstream.listen(bridge.new Side(upstream, downstream, bridge.bytesDown, false));
+        downstream.accept(bridge.new Side(downstream, upstream, bridge.bytesUp, true));
         return bridge;
     }
 
@@ -69,18 +79,26 @@ public final class StreamBridge {
 
         private final Stream from;
         private final Stream to;
-        private final AtomicLong counter;
+        private final AtomicLong total;
+        /** True for the side that forwards from the client toward the app. */
+        private final boolean up;
 
-        Side(Stream from, Stream to, AtomicLong counter) {
+        Side(Stream from, Stream to, AtomicLong total, boolean up) {
             this.from = from;
             this.to = to;
-            this.counter = counter;
+            this.total = total;
+            this.up = up;
         }
 
         @Override
         public void onData(Stream stream, ByteBuf data) {
             int length = data.readableBytes();
-            counter.addAndGet(length);
+            total.addAndGet(length);
+            if (up) {
+                counter.up(length);
+            } else {
+                counter.down(length);
+            }
             to.write(data).addListener(f -> from.consumed(length));
         }
 

@@ -19,6 +19,11 @@ class FlowMeterTest {
         long start = meter.opening();
         meter.connected(start);
         assertThat(metrics.flowsActive.get()).as("active while relaying").isEqualTo(1);
+        meter.up(100);
+        meter.down(4_000);
+        meter.up(20);
+        assertThat(metrics.flowBytes.labelValues("down").get()).as("down while relaying")
+                .isEqualTo(4_000);
 
         meter.finished(new RelaySummary(120, 4_000, "closed"));
 
