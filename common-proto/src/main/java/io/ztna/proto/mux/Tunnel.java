@@ -360,7 +360,8 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
 
     /**
      * Logs a TLS failure in one line, with its stack trace at DEBUG only. Before HELLO on the
-     * dialling side the line is DEBUG too, because the dialer reports the failed attempt.
+     * dialling side the line is DEBUG too, because the dialling code reports the failed attempt
+     * from the ready future or {@link #failure()}.
      */
     private void logTlsFailure(Throwable cause, String tlsFailure) {
         log.debug("{} tunnel TLS failure: peer={}", id(), peer, cause);

@@ -38,7 +38,7 @@ public final class TunnelDialer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelDialer.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
-    /** Failed attempts in a row logged each, before the lines are rate-limited. */
+    /** Failed attempts in a row that each get a WARN line before the lines are rate-limited. */
     static final int ATTEMPTS_LOGGED_EACH = 3;
     /**
      * Limits the {@code tunnel connect failed} lines past the first {@value #ATTEMPTS_LOGGED_EACH}
@@ -222,8 +222,8 @@ public final class TunnelDialer implements AutoCloseable {
         String error = lastFailure;
         lastFailure = CONNECTION_CLOSED;
         if (lostTunnel == null && attempt != null) {
-            // The channel's close future completes before the tunnel sees the channel inactive,
-            // so the tunnel's error is read here instead of from its ready future.
+            // The channel's close future completes before the tunnel's channelInactive fails its
+            // ready future, so the tunnel's error is read here instead of from that future.
             error = attempt.failure() != null
                     ? describeFailure(attempt.failure()) : attempt.closeReason();
         }
@@ -243,17 +243,18 @@ public final class TunnelDialer implements AutoCloseable {
      * then at most one per minute with the count of lines held back.
      */
     private void logConnectFailure(String error, long delay) {
+        String address = LogAddresses.format(target);
         long suppressed = 0;
         if (failedAttempts > ATTEMPTS_LOGGED_EACH) {
-            suppressed = failureLog.acquire(LogAddresses.format(target));
+            suppressed = failureLog.acquire(address);
         }
         if (suppressed == LogLimiter.SUPPRESSED) {
             log.debug("tunnel connect failed: address={} attempt={} error=\"{}\" "
-                    + "retryInMillis={}", LogAddresses.format(target), failedAttempts, error, delay);
+                    + "retryInMillis={}", address, failedAttempts, error, delay);
             return;
         }
         log.warn("tunnel connect failed: address={} attempt={} error=\"{}\" retryInMillis={} "
-                + "suppressed={}", LogAddresses.format(target), failedAttempts, error, delay, suppressed);
+                + "suppressed={}", address, failedAttempts, error, delay, suppressed);
     }
 
     /**

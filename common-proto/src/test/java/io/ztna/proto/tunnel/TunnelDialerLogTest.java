@@ -107,10 +107,10 @@ class TunnelDialerLogTest {
         assertThat(warnings.get(2)).matches(String.format(REFUSED_LINE, port, 3, 0));
         assertThat(warnings.get(3)).matches(String.format(REFUSED_LINE, port, 4, 0));
         assertThat(warnings.get(4)).matches(String.format(REFUSED_LINE, port, 7, 2));
-        List<String> held = logs.messages(DIALER_LOG, Level.DEBUG).stream()
+        List<String> suppressedLines = logs.messages(DIALER_LOG, Level.DEBUG).stream()
                 .filter(line -> line.startsWith("tunnel connect failed"))
                 .toList();
-        assertThat(held).hasSize(2);
+        assertThat(suppressedLines).hasSize(2);
         assertThat(logs.warningsWithStackTrace()).isEmpty();
     }
 
