@@ -28,8 +28,10 @@ import io.ztna.proto.frame.ProtocolException;
 import io.ztna.proto.frame.ResetFrame;
 import io.ztna.proto.frame.TunnelSettings;
 import io.ztna.proto.frame.WindowUpdateFrame;
+import io.ztna.proto.log.ErrorMessages;
 import io.ztna.proto.log.LogAddresses;
 import io.ztna.proto.log.LogLimiter;
+import io.ztna.proto.tls.TlsFailures;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Clock;
@@ -71,6 +73,12 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
      */
     private static final LogLimiter PROTOCOL_ERROR_LOG =
             new LogLimiter(5, Duration.ofMinutes(1), Clock.systemUTC());
+    /**
+     * Limits TLS failure lines to 5 per remote host and minute, so that a peer failing in a loop
+     * cannot flood the log. Lines held back are counted into the next.
+     */
+    private static final LogLimiter TLS_FAILURE_LOG =
+            new LogLimiter(5, Duration.ofMinutes(1), Clock.systemUTC());
     private static final Logger frameLog = LoggerFactory.getLogger("io.ztna.proto.frame");
     /** Largest control message accepted after joining its pieces, in characters. */
     static final int MAX_CONTROL_LENGTH = 16 * 1024 * 1024;
@@ -107,7 +115,8 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
     private boolean goAwaySent;
     private volatile boolean goAwayReceived;
     private volatile boolean closed;
-    private volatile String closeReason = "closed";
+    private volatile String closeReason;
+    private volatile Throwable failure;
 
     /**
      * Creates the multiplexer for {@code channel}; {@link #install()} adds it to the pipeline.
@@ -145,12 +154,31 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         return peer;
     }
 
-    /** Returns why the tunnel closed, or {@code closed} while it is open or closed cleanly. */
+    /**
+     * Returns why the tunnel closed: the reason of the GOAWAY sent or received, or
+     * {@code connection lost: ...} or {@code TLS failed: ...} when the connection ended without
+     * one. Returns {@code closed} while the tunnel is open.
+     */
     public String closeReason() {
-        return closeReason;
+        String reason = closeReason;
+        if (reason != null) {
+            return reason;
+        }
+        return channel.isOpen() ? "closed" : connectionLost(null);
     }
 
-    /** Completes when both sides exchanged HELLO, or fails when the tunnel closed before. */
+    /**
+     * Returns the error that closed the tunnel, such as an I/O or TLS error, or null while it is
+     * open or when it closed without one.
+     */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * Completes when both sides exchanged HELLO, or fails when the tunnel closed before: with the
+     * error that closed it, or a {@link ClosedChannelException} when none did.
+     */
     public Future<Tunnel> readyFuture() {
         return ready;
     }
@@ -315,18 +343,54 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
             protocolError(e);
             return;
         }
-        if (cause instanceof IOException) {
+        failure = cause;
+        String tlsFailure = TlsFailures.describe(cause);
+        if (tlsFailure != null) {
+            logTlsFailure(cause, tlsFailure);
+            closeReason = tlsFailure;
+        } else if (cause instanceof IOException) {
             log.debug("{} tunnel I/O error: peer={} error={}", id(), peer, cause.toString());
+            closeReason = connectionLost(cause);
         } else {
             log.warn("{} tunnel failed: peer={}", id(), peer, cause);
+            closeReason = cause.toString();
         }
-        closeReason = cause.toString();
         ctx.close();
+    }
+
+    /**
+     * Logs a TLS failure in one line, with its stack trace at DEBUG only. Before HELLO on the
+     * dialling side the line is DEBUG too, because the dialling code reports the failed attempt
+     * from the ready future or {@link #failure()}.
+     */
+    private void logTlsFailure(Throwable cause, String tlsFailure) {
+        log.debug("{} tunnel TLS failure: peer={}", id(), peer, cause);
+        if (initiator && !ready.isDone()) {
+            return;
+        }
+        long suppressed = TLS_FAILURE_LOG.acquire(LogAddresses.host(channel.remoteAddress()));
+        if (suppressed != LogLimiter.SUPPRESSED) {
+            log.warn("{} tunnel failed: peer={} error=\"{}\" suppressed={}",
+                    id(), peer, tlsFailure, suppressed);
+        }
+    }
+
+    /**
+     * Returns the close reason of a connection that ended without GOAWAY, such as
+     * {@code connection lost: Connection reset by peer}: the message only, without the native
+     * call that Netty's epoll transport puts before it.
+     */
+    private static String connectionLost(Throwable cause) {
+        if (cause == null) {
+            return "connection lost: closed without GOAWAY";
+        }
+        return "connection lost: " + ErrorMessages.withoutNativeCall(cause);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
+        closeReason = closeReason();
         if (keepalive != null) {
             keepalive.cancel(false);
         }
@@ -341,7 +405,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
             }
             closeStream(stream);
         }
-        ready.tryFailure(new ClosedChannelException());
+        ready.tryFailure(failure != null ? failure : new ClosedChannelException());
         log.debug("{} tunnel closed: peer={} reason={}", id(), peer, closeReason);
         listener.onClosed(this, closeReason);
         ctx.fireChannelInactive();

@@ -14,6 +14,7 @@ import io.ztna.proto.mux.TunnelOptions;
 import io.ztna.proto.tls.PeerIdentity;
 import io.ztna.proto.tls.SpiffeId;
 import io.ztna.proto.tls.TlsContexts;
+import io.ztna.proto.tls.TlsFailures;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateException;
@@ -77,7 +78,7 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
                 long suppressed = FAILURE_LOG.acquire(LogAddresses.host(remote));
                 if (suppressed != LogLimiter.SUPPRESSED) {
                     log.info("{} TLS handshake failed: peer={} error={} suppressed={}",
-                            channelId, remote, rootMessage(done.cause()), suppressed);
+                            channelId, remote, handshakeError(done.cause()), suppressed);
                 }
             }
             if (!(done.cause() instanceof ClosedChannelException)) {
@@ -158,6 +159,15 @@ final class HandshakeGate extends ChannelInboundHandlerAdapter {
             }
         }
         return false;
+    }
+
+    /**
+     * Returns the TLS alert the peer sent, as {@code the peer sent alert NAME}, or else the
+     * innermost message.
+     */
+    private static String handshakeError(Throwable error) {
+        String alert = TlsFailures.receivedAlert(error);
+        return alert != null ? "the peer sent alert " + alert : rootMessage(error);
     }
 
     static String rootMessage(Throwable error) {

@@ -16,6 +16,7 @@ import io.ztna.proto.transport.SocketMark;
 import io.ztna.proto.transport.Transports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * Dials one tunnel once, without retrying: TCP connect, TLS handshake and HELLO exchange. A
@@ -87,14 +88,17 @@ public final class TunnelConnector {
         tunnel.readyFuture().addListener(f -> {
             if (f.isSuccess()) {
                 result.trySuccess(tunnel);
+            } else if (f.cause() instanceof ClosedChannelException) {
+                fail(result, target,
+                        new IOException("tunnel closed before HELLO: " + tunnel.closeReason()));
             } else {
-                fail(result, target, new IOException("tunnel closed before HELLO"));
+                fail(result, target, f.cause());
             }
         });
     }
 
     private static void fail(Promise<Tunnel> result, InetSocketAddress target, Throwable cause) {
         result.tryFailure(new IOException("tunnel to " + target + " failed: "
-                + HandshakeGate.rootMessage(cause), cause));
+                + TunnelDialer.describeFailure(cause), cause));
     }
 }

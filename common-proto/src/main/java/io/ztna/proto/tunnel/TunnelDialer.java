@@ -9,14 +9,20 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Promise;
+import io.ztna.proto.log.ErrorMessages;
+import io.ztna.proto.log.LogAddresses;
+import io.ztna.proto.log.LogLimiter;
 import io.ztna.proto.log.TunnelEvents;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelOptions;
 import io.ztna.proto.tls.SpiffeId;
+import io.ztna.proto.tls.TlsFailures;
 import io.ztna.proto.tls.TlsHandlers;
 import io.ztna.proto.transport.SocketMark;
 import io.ztna.proto.transport.Transports;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -32,6 +38,15 @@ public final class TunnelDialer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelDialer.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    /** Failed attempts in a row that each get a WARN line before the lines are rate-limited. */
+    static final int ATTEMPTS_LOGGED_EACH = 3;
+    /**
+     * Limits the {@code tunnel connect failed} lines past the first {@value #ATTEMPTS_LOGGED_EACH}
+     * attempts to one per target address and minute. Lines held back are counted into the next.
+     */
+    private static final LogLimiter CONNECT_FAILURE_LOG =
+            new LogLimiter(1, Duration.ofMinutes(1), Clock.systemUTC());
+    private static final String CONNECTION_CLOSED = "connection closed";
 
     /**
      * Time a tunnel must stay up before its loss restarts the backoff from the initial delay,
@@ -53,7 +68,11 @@ public final class TunnelDialer implements AutoCloseable {
     private long upSinceNanos;
     private volatile boolean closed;
     private Channel channel;
-    private String lastFailure = "connection closed";
+    private String lastFailure = CONNECTION_CLOSED;
+    private int failedAttempts;
+    /** The tunnel of the last attempt that passed the TLS handshake, until its channel closes. */
+    private Tunnel attemptTunnel;
+    private LogLimiter failureLog = CONNECT_FAILURE_LOG;
     private int socketMark;
     private String localId;
 
@@ -105,6 +124,12 @@ public final class TunnelDialer implements AutoCloseable {
         return this;
     }
 
+    /** Replaces the limiter of {@code tunnel connect failed} lines, for tests with a clock. */
+    TunnelDialer failureLog(LogLimiter limiter) {
+        this.failureLog = limiter;
+        return this;
+    }
+
     public InetSocketAddress target() {
         return target;
     }
@@ -135,7 +160,7 @@ public final class TunnelDialer implements AutoCloseable {
                             if (f.isSuccess()) {
                                 watch((Tunnel) f.getNow());
                             } else {
-                                lastFailure = HandshakeGate.rootMessage(f.cause());
+                                lastFailure = describeFailure(f.cause());
                             }
                         });
                         ch.pipeline().addLast(TlsHandlers.forDial(sslContext, ch, target));
@@ -150,7 +175,7 @@ public final class TunnelDialer implements AutoCloseable {
         ChannelFuture connect = bootstrap.connect(target);
         connect.addListener(f -> {
             if (!f.isSuccess()) {
-                lastFailure = HandshakeGate.rootMessage(f.cause());
+                lastFailure = describeFailure(f.cause());
             }
         });
         channel = connect.channel();
@@ -158,6 +183,7 @@ public final class TunnelDialer implements AutoCloseable {
     }
 
     private void watch(Tunnel tunnel) {
+        attemptTunnel = tunnel;
         tunnel.readyFuture().addListener(f -> {
             if (!f.isSuccess()) {
                 return;
@@ -167,6 +193,7 @@ public final class TunnelDialer implements AutoCloseable {
                 return;
             }
             upSinceNanos = System.nanoTime();
+            failedAttempts = 0;
             current = tunnel;
             TunnelEvents.up(localId, SpiffeId.parse(tunnel.peer()), target);
             onReady.accept(tunnel);
@@ -179,6 +206,8 @@ public final class TunnelDialer implements AutoCloseable {
         }
         Tunnel lostTunnel = current;
         current = null;
+        Tunnel attempt = attemptTunnel;
+        attemptTunnel = null;
         if (lostTunnel != null) {
             TunnelEvents.down(localId, SpiffeId.parse(lostTunnel.peer()), target,
                     lostTunnel.closeReason());
@@ -190,21 +219,60 @@ public final class TunnelDialer implements AutoCloseable {
             backoff.reset();
         }
         long delay = backoff.nextDelayMillis();
-        int attempt = backoff.attempts();
         String error = lastFailure;
-        lastFailure = "connection closed";
+        lastFailure = CONNECTION_CLOSED;
+        if (lostTunnel == null && attempt != null) {
+            // The channel's close future completes before the tunnel's channelInactive fails its
+            // ready future, so the tunnel's error is read here instead of from that future.
+            error = attempt.failure() != null
+                    ? describeFailure(attempt.failure()) : attempt.closeReason();
+        }
         if (lostTunnel != null) {
             log.debug("tunnel reconnect scheduled: peer={} address={} retryInMillis={}",
                     lostTunnel.peer(), target, delay);
-        } else if (attempt == 1 || attempt % 10 == 0) {
-            log.warn("tunnel connect failed: address={} attempt={} error=\"{}\" retryInMillis={}",
-                    target, attempt, error, delay);
         } else {
-            log.debug("tunnel connect failed: address={} attempt={} error=\"{}\" retryInMillis={}",
-                    target, attempt, error, delay);
+            failedAttempts++;
+            logConnectFailure(error, delay);
         }
         loop.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
         onDown.accept(lostTunnel != null ? "tunnel lost: " + error : error);
+    }
+
+    /**
+     * Logs a failed attempt at WARN: each of the first {@value #ATTEMPTS_LOGGED_EACH} in a row,
+     * then at most one per minute with the count of lines held back.
+     */
+    private void logConnectFailure(String error, long delay) {
+        String address = LogAddresses.format(target);
+        long suppressed = 0;
+        if (failedAttempts > ATTEMPTS_LOGGED_EACH) {
+            suppressed = failureLog.acquire(address);
+        }
+        if (suppressed == LogLimiter.SUPPRESSED) {
+            log.debug("tunnel connect failed: address={} attempt={} error=\"{}\" "
+                    + "retryInMillis={}", address, failedAttempts, error, delay);
+            return;
+        }
+        log.warn("tunnel connect failed: address={} attempt={} error=\"{}\" retryInMillis={} "
+                + "suppressed={}", address, failedAttempts, error, delay, suppressed);
+    }
+
+    /**
+     * Returns the error of a failed attempt for the log: the alert a peer sent during the
+     * TLS handshake with what it usually means, or else the innermost message.
+     */
+    static String describeFailure(Throwable error) {
+        String alert = TlsFailures.receivedAlert(error);
+        if (alert != null) {
+            return "TLS handshake failed: the peer sent alert " + alert + " (the gateway rejected"
+                    + " this daemon's certificate or closed during the handshake; see the"
+                    + " gateway's log)";
+        }
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return ErrorMessages.withoutNativeCall(root);
     }
 
     /** Stops reconnecting and drains the current tunnel with GOAWAY. */
