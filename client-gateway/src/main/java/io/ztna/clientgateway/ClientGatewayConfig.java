@@ -9,11 +9,15 @@ import io.ztna.proto.config.HostAndPort;
 import io.ztna.proto.config.OwnCertificate;
 import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.ReconnectSection;
+import io.ztna.proto.config.Threads;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
+import io.ztna.proto.config.Validatable;
+import io.ztna.proto.config.ValidationContext;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +48,7 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
     record File(HostAndPort listen, HostAndPort admin, List<HostAndPort> publisherGateways,
             Path policy, Duration policyReloadInterval, TlsSection tls, TunnelSection tunnel,
             ReconnectSection reconnect, Integer threads, Duration stickiness,
-            Duration latencyTolerance) {
+            Duration latencyTolerance) implements Validatable {
 
         @JsonCreator
         File(@JsonProperty(value = "listen", required = true) @PortZeroAllowed HostAndPort listen,
@@ -86,6 +90,18 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
             }
             this.latencyTolerance = latencyTolerance == null
                     ? PublisherSelector.DEFAULT_LATENCY_TOLERANCE : latencyTolerance;
+        }
+
+        @Override
+        public void validate(ValidationContext context) throws ConfigException {
+            Path policyFile = context.file().toAbsolutePath().getParent().resolve(policy)
+                    .normalize();
+            if (!Files.isRegularFile(policyFile)) {
+                context.fail("policy", "file not found: " + policyFile);
+            }
+            tunnel.validate(context.at("tunnel"));
+            reconnect.validate(context.at("reconnect"));
+            Threads.check(context, "threads", threads);
         }
     }
 
