@@ -94,11 +94,6 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
 
         @Override
         public void validate(ValidationContext context) throws ConfigException {
-            Path policyFile = context.file().toAbsolutePath().getParent().resolve(policy)
-                    .normalize();
-            if (!Files.isRegularFile(policyFile)) {
-                context.fail("policy", "file not found: " + policyFile);
-            }
             tunnel.validate(context.at("tunnel"));
             reconnect.validate(context.at("reconnect"));
             Threads.check(context, "threads", threads);
@@ -113,13 +108,25 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
      * @throws ConfigException naming the file, line and field when the config is invalid
      */
     public static Path policyFileOf(Path path) throws ConfigException {
-        File file = ConfigLoader.load(path, File.class);
-        return path.toAbsolutePath().getParent().resolve(file.policy()).normalize();
+        return policyFileOf(path, ConfigLoader.load(path, File.class));
+    }
+
+    /**
+     * Resolves the {@code policy} option against the config file's folder and checks that the
+     * file exists, so that the error names the config file and the option.
+     */
+    private static Path policyFileOf(Path path, File file) throws ConfigException {
+        Path policyFile = path.toAbsolutePath().getParent().resolve(file.policy()).normalize();
+        if (!Files.isRegularFile(policyFile)) {
+            throw new ConfigException(path + ": policy: file not found: " + policyFile);
+        }
+        return policyFile;
     }
 
     /** Reads and checks a config file; the error names the file, line and field. */
     public static ClientGatewayConfig load(Path path) throws ConfigException {
         File file = ConfigLoader.load(path, File.class);
+        Path policyFile = policyFileOf(path, file);
         Path baseDir = path.toAbsolutePath().getParent();
         TlsConfig tls = file.tls().toTlsConfig(baseDir);
         String id = OwnCertificate.check(path, tls, PeerRole.CLIENT_GATEWAY).name();
@@ -127,7 +134,7 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
         file.publisherGateways().forEach(gateway -> gateways.add(gateway.toSocketAddress()));
         return new ClientGatewayConfig(id, file.listen().toSocketAddress(),
                 file.admin() == null ? null : file.admin().toSocketAddress(), gateways,
-                baseDir.resolve(file.policy()), file.policyReloadInterval(), tls, file.tunnel(),
+                policyFile, file.policyReloadInterval(), tls, file.tunnel(),
                 file.reconnect(), file.threads(), file.stickiness(), file.latencyTolerance());
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The admin endpoint's answers to requests its HTTP decoder rejects. */
+/** The admin endpoint's responses to requests its HTTP decoder rejects. */
 @ExtendWith(LeakCheck.class)
 class AdminServerTest {
 
