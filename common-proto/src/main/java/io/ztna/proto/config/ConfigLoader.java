@@ -29,6 +29,11 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * <p>Binding is strict: scalars are not coerced between types (a quoted {@code "80"} is not an
  * integer), nulls inside lists and for required fields are rejected, and durations are read as in
  * {@link Durations#parse}. Thread-safe.
+ *
+ * <p>NOTE: Jackson reports the unknown fields of an object only after its constructor ran, so
+ * a check a constructor throws is reported before a misspelled key of the same object. Checks
+ * in {@link Validatable#validate} run after the whole file was bound and do not have this
+ * problem.
  */
 public final class ConfigLoader {
 
