@@ -11,6 +11,7 @@ import io.ztna.proto.config.HostAndPort;
 import io.ztna.proto.config.OwnCertificate;
 import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.ReconnectSection;
+import io.ztna.proto.config.Threads;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
 import io.ztna.proto.config.Validatable;
@@ -135,6 +136,9 @@ public record ClientAgentConfig(List<InetSocketAddress> gateways, InetSocketAddr
 
         @Override
         public void validate(ValidationContext context) throws ConfigException {
+            tunnel.validate(context.at("tunnel"));
+            reconnect.validate(context.at("reconnect"));
+            Threads.check(context, "threads", threads);
             posture.validate(context.at("posture"));
             if (dns != null) {
                 dns.validate(context.at("dns"));

@@ -9,11 +9,15 @@ import io.ztna.proto.config.HostAndPort;
 import io.ztna.proto.config.OwnCertificate;
 import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.ReconnectSection;
+import io.ztna.proto.config.Threads;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
+import io.ztna.proto.config.Validatable;
+import io.ztna.proto.config.ValidationContext;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +48,7 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
     record File(HostAndPort listen, HostAndPort admin, List<HostAndPort> publisherGateways,
             Path policy, Duration policyReloadInterval, TlsSection tls, TunnelSection tunnel,
             ReconnectSection reconnect, Integer threads, Duration stickiness,
-            Duration latencyTolerance) {
+            Duration latencyTolerance) implements Validatable {
 
         @JsonCreator
         File(@JsonProperty(value = "listen", required = true) @PortZeroAllowed HostAndPort listen,
@@ -87,6 +91,13 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
             this.latencyTolerance = latencyTolerance == null
                     ? PublisherSelector.DEFAULT_LATENCY_TOLERANCE : latencyTolerance;
         }
+
+        @Override
+        public void validate(ValidationContext context) throws ConfigException {
+            tunnel.validate(context.at("tunnel"));
+            reconnect.validate(context.at("reconnect"));
+            Threads.check(context, "threads", threads);
+        }
     }
 
     /**
@@ -97,13 +108,25 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
      * @throws ConfigException naming the file, line and field when the config is invalid
      */
     public static Path policyFileOf(Path path) throws ConfigException {
-        File file = ConfigLoader.load(path, File.class);
-        return path.toAbsolutePath().getParent().resolve(file.policy()).normalize();
+        return policyFileOf(path, ConfigLoader.load(path, File.class));
+    }
+
+    /**
+     * Resolves the {@code policy} option against the config file's folder and checks that the
+     * file exists, so that the error names the config file and the option.
+     */
+    private static Path policyFileOf(Path path, File file) throws ConfigException {
+        Path policyFile = path.toAbsolutePath().getParent().resolve(file.policy()).normalize();
+        if (!Files.isRegularFile(policyFile)) {
+            throw new ConfigException(path + ": policy: file not found: " + policyFile);
+        }
+        return policyFile;
     }
 
     /** Reads and checks a config file; the error names the file, line and field. */
     public static ClientGatewayConfig load(Path path) throws ConfigException {
         File file = ConfigLoader.load(path, File.class);
+        Path policyFile = policyFileOf(path, file);
         Path baseDir = path.toAbsolutePath().getParent();
         TlsConfig tls = file.tls().toTlsConfig(baseDir);
         String id = OwnCertificate.check(path, tls, PeerRole.CLIENT_GATEWAY).name();
@@ -111,7 +134,7 @@ public record ClientGatewayConfig(String id, InetSocketAddress listen, InetSocke
         file.publisherGateways().forEach(gateway -> gateways.add(gateway.toSocketAddress()));
         return new ClientGatewayConfig(id, file.listen().toSocketAddress(),
                 file.admin() == null ? null : file.admin().toSocketAddress(), gateways,
-                baseDir.resolve(file.policy()), file.policyReloadInterval(), tls, file.tunnel(),
+                policyFile, file.policyReloadInterval(), tls, file.tunnel(),
                 file.reconnect(), file.threads(), file.stickiness(), file.latencyTolerance());
     }
 }

@@ -1,7 +1,9 @@
 package io.ztna.clientgateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.testing.TestPki;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
@@ -21,9 +23,10 @@ class ClientGatewayConfigTest {
     private String header;
 
     @BeforeEach
-    void writeCertificates() {
+    void writeFiles() throws Exception {
         TlsConfig tls = TestPki.create(dir).workload(PeerRole.CLIENT_GATEWAY, "cg-1");
         configFile = dir.resolve("client-gateway.yaml");
+        Files.writeString(dir.resolve("policy.yaml"), "");
         header = "listen: 127.0.0.1:0\n"
                 + "publisherGateways: [127.0.0.1:9443]\n"
                 + "policy: policy.yaml\n"
@@ -52,5 +55,51 @@ class ClientGatewayConfigTest {
     @Test
     void zeroStickinessAccepted() throws Exception {
         assertThat(load("stickiness: 0s\n").stickiness()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void missingPolicyFileNamesOption() throws Exception {
+        Files.writeString(configFile, header.replace("policy: policy.yaml", "policy: nosuch.yaml"));
+
+        assertThat(errorOf()).isEqualTo(configFile + ": policy: file not found: "
+                + dir.resolve("nosuch.yaml"));
+    }
+
+    @Test
+    void nullPublisherGatewaysRejected() throws Exception {
+        Files.writeString(configFile, header.replace("[127.0.0.1:9443]", "~"));
+
+        assertThat(errorOf()).isEqualTo(configFile
+                + ":2:1: publisherGateways: missing value: expected a list");
+    }
+
+    @Test
+    void negativeThreadsRejected() throws Exception {
+        Files.writeString(configFile, header + "threads: -4\n");
+
+        assertThat(errorOf()).isEqualTo(configFile + ":9:1: threads: invalid value '-4': "
+                + "expected 0 or more, where 0 means two event loop threads per core");
+    }
+
+    @Test
+    void zeroOpenTimeoutRejected() throws Exception {
+        Files.writeString(configFile, header + "tunnel:\n  openTimeout: 0s\n");
+
+        assertThat(errorOf()).isEqualTo(configFile + ":10:3: tunnel.openTimeout: invalid value "
+                + "'0s': expected a duration of more than 0, such as 500ms or 10s");
+    }
+
+    @Test
+    void zeroReconnectDelayRejected() throws Exception {
+        Files.writeString(configFile, header + "reconnect:\n  initialDelay: 0ms\n");
+
+        assertThat(errorOf()).isEqualTo(configFile + ":10:3: reconnect.initialDelay: invalid "
+                + "value '0s': expected a duration of more than 0, such as 500ms or 10s");
+    }
+
+    private String errorOf() {
+        Throwable error = catchThrowable(() -> ClientGatewayConfig.load(configFile));
+        assertThat(error).isInstanceOf(ConfigException.class);
+        return error.getMessage();
     }
 }

@@ -7,8 +7,11 @@ import io.ztna.proto.config.ConfigLoader;
 import io.ztna.proto.config.HostAndPort;
 import io.ztna.proto.config.OwnCertificate;
 import io.ztna.proto.config.PortZeroAllowed;
+import io.ztna.proto.config.Threads;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
+import io.ztna.proto.config.Validatable;
+import io.ztna.proto.config.ValidationContext;
 import io.ztna.proto.mux.TunnelOptions;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
@@ -28,7 +31,7 @@ public record PublisherGatewayConfig(String id, InetSocketAddress listen, InetSo
 
     /** The YAML layout of the file. */
     record File(HostAndPort listen, HostAndPort admin, TlsSection tls, TunnelSection tunnel,
-            Integer threads) {
+            Integer threads) implements Validatable {
 
         @JsonCreator
         File(@JsonProperty(value = "listen", required = true) @PortZeroAllowed HostAndPort listen,
@@ -41,6 +44,12 @@ public record PublisherGatewayConfig(String id, InetSocketAddress listen, InetSo
             this.tls = tls;
             this.tunnel = tunnel == null ? TunnelSection.DEFAULTS : tunnel;
             this.threads = threads == null ? 0 : threads;
+        }
+
+        @Override
+        public void validate(ValidationContext context) throws ConfigException {
+            tunnel.validate(context.at("tunnel"));
+            Threads.check(context, "threads", threads);
         }
     }
 

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ztna.proto.config.ConfigException;
 import io.ztna.proto.config.ConfigLoader;
+import io.ztna.proto.config.Durations;
 import io.ztna.proto.config.HostAndPort;
 import io.ztna.proto.config.OwnCertificate;
 import io.ztna.proto.config.PortZeroAllowed;
 import io.ztna.proto.config.ReconnectSection;
+import io.ztna.proto.config.Threads;
 import io.ztna.proto.config.TlsSection;
 import io.ztna.proto.config.TunnelSection;
+import io.ztna.proto.config.Validatable;
+import io.ztna.proto.config.ValidationContext;
 import io.ztna.proto.policy.AppProtocol;
 import io.ztna.proto.policy.HostPattern;
 import io.ztna.proto.tls.PeerRole;
@@ -79,7 +83,7 @@ public record PublisherConfig(String id, List<InetSocketAddress> gateways, int g
             HostAndPort admin, TlsSection tls, TunnelSection tunnel, ReconnectSection reconnect,
             Duration connectTimeout, List<ScopeEntry> scope, Map<String, String> hosts,
             Boolean systemResolver, Integer threads, DnsSection dns,
-            ReachabilitySection reachability) {
+            ReachabilitySection reachability) implements Validatable {
 
         @JsonCreator
         File(@JsonProperty(value = "gateways", required = true) List<HostAndPort> gateways,
@@ -134,6 +138,14 @@ public record PublisherConfig(String id, List<InetSocketAddress> gateways, int g
             this.threads = threads == null ? 0 : threads;
             this.dns = dns;
             this.reachability = reachability == null ? ReachabilitySection.DEFAULTS : reachability;
+        }
+
+        @Override
+        public void validate(ValidationContext context) throws ConfigException {
+            tunnel.validate(context.at("tunnel"));
+            reconnect.validate(context.at("reconnect"));
+            Durations.requirePositive(context, "connectTimeout", connectTimeout);
+            Threads.check(context, "threads", threads);
         }
     }
 

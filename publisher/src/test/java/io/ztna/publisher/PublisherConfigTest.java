@@ -9,6 +9,7 @@ import io.ztna.proto.testing.TestPki;
 import io.ztna.proto.tls.PeerRole;
 import io.ztna.proto.tls.TlsConfig;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -133,6 +134,71 @@ class PublisherConfigTest {
                 + "    - name: intranet\n      targets: [intranet.corp.internal:443]\n");
 
         assertThat(message).contains("name 'intranet' appears twice");
+    }
+
+    @Test
+    void nullGatewaysRejected() throws Exception {
+        Path file = edited("gateways:\n  - 127.0.0.1:4001\n  - 127.0.0.1:4002\n"
+                + "  - 127.0.0.1:4003\n", "gateways: ~\n");
+
+        assertThat(errorOfFile(file)).isEqualTo(file + ":1:1: gateways: missing value: "
+                + "expected a list");
+    }
+
+    @Test
+    void nullScopeRejected() throws Exception {
+        Path file = edited("scope:\n  - hosts: [\"*.corp.internal\", 127.0.0.1]\n"
+                + "    protocols: [tcp:1-65535]\n", "scope:\n");
+
+        assertThat(errorOfFile(file)).isEqualTo(file + ":13:1: scope: missing value: "
+                + "expected a list");
+    }
+
+    @Test
+    void negativeThreadsRejected() throws Exception {
+        Path file = edited("threads: 2\n", "threads: -4\n");
+
+        assertThat(errorOfFile(file)).isEqualTo(file + ":19:1: threads: invalid value '-4': "
+                + "expected 0 or more, where 0 means two event loop threads per core");
+    }
+
+    @Test
+    void zeroConnectTimeoutRejected() throws Exception {
+        Path file = PublisherFiles.write(dir, tls, THREE_GATEWAYS, "connectTimeout: 0s\n");
+
+        assertThat(errorOfFile(file)).isEqualTo(file + ":20:1: connectTimeout: invalid value "
+                + "'0s': expected a duration of more than 0, such as 500ms or 10s");
+    }
+
+    @Test
+    void unknownTunnelFieldReportedFirst() throws Exception {
+        Path file = edited("  pingInterval: 1s\n", "  pingIntervall: 1s\n");
+
+        assertThat(errorOfFile(file)).isEqualTo(file + ":11:3: tunnel.pingIntervall: "
+                + "unknown field 'pingIntervall': expected one of deadPeerTimeout, "
+                + "drainTimeout, openTimeout, pingInterval");
+    }
+
+    @Test
+    void deadPeerBelowPingIntervalRejected() throws Exception {
+        Path file = edited("  pingInterval: 1s\n", "");
+
+        assertThat(errorOfFile(file)).isEqualTo(file + ":11:3: tunnel.deadPeerTimeout: "
+                + "invalid value '3s': expected at least pingInterval (10s)");
+    }
+
+    /** Writes the standard file with {@code from} replaced by {@code to}. */
+    private Path edited(String from, String to) throws Exception {
+        Path file = PublisherFiles.write(dir, tls, THREE_GATEWAYS, "");
+        String text = Files.readString(file);
+        assertThat(text).contains(from);
+        return Files.writeString(file, text.replace(from, to));
+    }
+
+    private String errorOfFile(Path file) {
+        Throwable error = catchThrowable(() -> PublisherConfig.load(file));
+        assertThat(error).isInstanceOf(ConfigException.class);
+        return error.getMessage();
     }
 
     private String errorOf(String extra) throws Exception {

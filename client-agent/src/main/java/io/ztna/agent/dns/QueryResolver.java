@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * <li>Other types for a steered app's name get NOERROR with no data.
  * <li>Every type for the name of an app with publisher DNS goes to {@link PublisherDnsRelay}.
  * <li>PTR for a mapped stub address returns its name.
+ * <li>Classes other than IN (such as CH) for a steered app's name get REFUSED, so the
+ *     private name never reaches the upstream resolvers.
  * <li>Everything else, including blocked apps' names, is forwarded upstream; when every
  *     upstream fails the answer is SERVFAIL.
  * <li>Opcodes other than QUERY get NOTIMP.
@@ -68,8 +70,13 @@ final class QueryResolver {
         if (query.opcode() != DnsOpCode.QUERY.byteValue()) {
             return done(LocalAnswers.empty(query, DnsResponseCode.NOTIMP.intValue()));
         }
+        String name = DnsNames.normalise(query.name());
+        SteeringPolicy current = policy.get();
+        SteeredApp app = name == null ? null : appNames.steeredApp(current, name);
         if (query.dnsClass() != DnsQuery.CLASS_IN) {
-            return forward(query);
+            // Forwarding would leak a private app name to the upstream resolvers.
+            return app == null ? forward(query)
+                    : done(LocalAnswers.empty(query, DnsResponseCode.REFUSED.intValue()));
         }
 
         if (query.type() == DnsRecordType.PTR.intValue()) {
@@ -80,9 +87,6 @@ final class QueryResolver {
             }
         }
 
-        String name = DnsNames.normalise(query.name());
-        SteeringPolicy current = policy.get();
-        SteeredApp app = name == null ? null : appNames.steeredApp(current, name);
         if (app == null) {
             return forward(query);
         }

@@ -85,6 +85,20 @@ final class Dig {
         return run(command);
     }
 
+    /**
+     * Runs {@code dig @127.0.0.1 -p PORT +tries=1 +time=2 -c CLASS -t TYPE NAME}. The type
+     * goes with {@code -t}, because after {@code -c} dig 9.18 reads a type written after the
+     * name as a second name to query.
+     */
+    static Result query(int port, String name, String type, DnsClass dnsClass)
+            throws IOException, InterruptedException {
+        return run(List.of("dig", "@127.0.0.1", "-p", Integer.toString(port), "+tries=1",
+                "+time=2", "-c", dnsClass.name(), "-t", type, name));
+    }
+
+    /** A query class other than IN, by its dig name. */
+    enum DnsClass { CH, HS }
+
     /** Runs {@code dig @127.0.0.1 -p PORT +tries=1 +time=2 -x ADDRESS}. */
     static Result reverse(int port, String address) throws IOException, InterruptedException {
         return run(List.of("dig", "@127.0.0.1", "-p", Integer.toString(port), "+tries=1",

@@ -220,6 +220,34 @@ class DnsServerTest {
     }
 
     @Test
+    void otherClassForAppNameRefused() throws Exception {
+        DnsServer server = start();
+
+        Dig.Result steered = Dig.query(port(server), "intranet.corp.internal", "TXT",
+                Dig.DnsClass.CH);
+        Dig.Result wildcard = Dig.query(port(server), "db.apps.corp.internal", "A",
+                Dig.DnsClass.HS);
+        Dig.Result publisherDns = Dig.query(port(server), "wiki.pub.internal", "A",
+                Dig.DnsClass.CH);
+
+        assertThat(steered.status()).isEqualTo("REFUSED");
+        assertThat(steered.answers()).isEmpty();
+        assertThat(wildcard.status()).isEqualTo("REFUSED");
+        assertThat(publisherDns.status()).isEqualTo("REFUSED");
+        assertThat(upstream.udpQueries()).isZero();
+        assertThat(upstream.tcpQueries()).isZero();
+    }
+
+    @Test
+    void otherClassForOtherNameForwarded() throws Exception {
+        DnsServer server = start();
+
+        Dig.query(port(server), "version.example.test", "TXT", Dig.DnsClass.CH);
+
+        assertThat(upstream.udpQueries()).isEqualTo(1);
+    }
+
+    @Test
     void ptrForStubAddressNamesApp() throws Exception {
         DnsServer server = start();
         Dig.query(port(server), "intranet.corp.internal", "A");

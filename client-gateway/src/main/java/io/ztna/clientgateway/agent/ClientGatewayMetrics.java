@@ -1,6 +1,7 @@
 package io.ztna.clientgateway.agent;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.ztna.clientgateway.policy.PolicyStore;
 import io.ztna.clientgateway.routing.SelectionReason;
 import io.ztna.proto.metrics.DataPlaneMetrics;
 import io.ztna.proto.metrics.DnsLabels;
@@ -29,6 +30,9 @@ public final class ClientGatewayMetrics {
             selections[reason.ordinal()] =
                     metrics.publisherSelections.labelValues(reason.toString());
         }
+        // Created at 0 so that ztna_reloads_total has samples before the first reload.
+        metrics.reloads.labelValues(PolicyStore.RELOAD_APPLIED);
+        metrics.reloads.labelValues(PolicyStore.RELOAD_REJECTED);
     }
 
     FlowMeter flows() {

@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyStore implements AutoCloseable {
 
+    /** The reload outcome of a changed policy that was read and took effect. */
+    public static final String RELOAD_APPLIED = "applied";
+    /** The reload outcome of a changed policy that failed to load, so the old one stays. */
+    public static final String RELOAD_REJECTED = "rejected";
+
     private static final Logger log = LoggerFactory.getLogger(PolicyStore.class);
 
     private final Path file;
@@ -117,12 +122,12 @@ public final class PolicyStore implements AutoCloseable {
             rejectedDigest = observed;
             log.warn("policy reload failed, keeping version {}: {}", previous.version(),
                     e.getMessage());
-            reloadAttempted("rejected");
+            reloadAttempted(RELOAD_REJECTED);
             return false;
         } catch (RuntimeException e) {
             rejectedDigest = observed;
             log.error("policy reload failed, keeping version {}", previous.version(), e);
-            reloadAttempted("rejected");
+            reloadAttempted(RELOAD_REJECTED);
             return false;
         }
         // The directory file may have changed name, so the digest covers the files just read.
@@ -133,7 +138,7 @@ public final class PolicyStore implements AutoCloseable {
         log.info("policy reloaded: version={} previousVersion={} apps={} rules={} users={}",
                 next.version(), previous.version(), next.appCount(),
                 next.engine().rules().size(), next.source().users().size());
-        reloadAttempted("applied");
+        reloadAttempted(RELOAD_APPLIED);
         for (BiConsumer<AccessPolicy, AccessPolicy> listener : listeners) {
             try {
                 listener.accept(previous, next);

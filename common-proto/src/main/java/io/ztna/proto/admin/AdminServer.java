@@ -13,9 +13,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -24,6 +26,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.ztna.proto.transport.Listeners;
@@ -48,6 +52,10 @@ public final class AdminServer implements AutoCloseable {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
     private static final int MAX_REQUEST_BYTES = 8 * 1024;
+    private static final int MAX_REQUEST_LINE_BYTES = 4 * 1024;
+    private static final int MAX_HEADER_BYTES = 8 * 1024;
+    /** Time a connection is drained after an invalid request before it is closed. */
+    private static final long LINGER_MILLIS = 2_000;
     /** Connections idle this long are closed, so idle clients cannot pile up descriptors. */
     private static final int IDLE_TIMEOUT_SECONDS = 30;
 
@@ -85,7 +93,9 @@ public final class AdminServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(
                                 new IdleStateHandler(0, 0, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS),
-                                new HttpServerCodec(),
+                                new HttpServerCodec(new HttpDecoderConfig()
+                                        .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+                                        .setMaxHeaderSize(MAX_HEADER_BYTES)),
                                 new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler());
                     }
                 });
@@ -114,8 +124,9 @@ public final class AdminServer implements AutoCloseable {
                 path = path.substring(0, query);
             }
             FullHttpResponse response;
-            if (!request.decoderResult().isSuccess()) {
-                response = text(HttpResponseStatus.BAD_REQUEST, "invalid request\n");
+            boolean invalid = !request.decoderResult().isSuccess();
+            if (invalid) {
+                response = invalidRequest(request.decoderResult().cause());
             } else if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
                 response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET is served\n");
             } else {
@@ -132,14 +143,37 @@ public final class AdminServer implements AutoCloseable {
                             "not found: " + path + " (expected /healthz, /readyz, /status or /metrics)\n");
                 };
             }
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            // After an invalid request the decoder discards the rest of the stream, so the
+            // connection cannot carry another request.
+            boolean keepAlive = !invalid && HttpUtil.isKeepAlive(request);
             HttpUtil.setContentLength(response, response.content().readableBytes());
             if (keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
                 ctx.writeAndFlush(response);
+            } else if (invalid) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.writeAndFlush(response).addListener(future -> lingeringClose(ctx.channel()));
             } else {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        /**
+         * Closes a connection whose client may still be sending the rest of a rejected request.
+         * Closing with unread input sends a TCP reset, which can destroy the response before
+         * the client reads it, so the output is shut down first, the decoder discards the input
+         * for up to {@link #LINGER_MILLIS}, and the connection closes when the client closes
+         * its side or the time is up.
+         */
+        private void lingeringClose(Channel channel) {
+            if (!(channel instanceof DuplexChannel duplex)) {
+                channel.close();
+                return;
+            }
+            duplex.shutdownOutput();
+            channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS,
+                    TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -155,6 +189,22 @@ public final class AdminServer implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
+    }
+
+    /**
+     * Creates the response to a request the decoder rejected: 431 when the header fields
+     * exceed the decoder's limit, 414 for a request line over it, else 400.
+     */
+    private static FullHttpResponse invalidRequest(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            return text(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "request header fields too large (expected at most 8 KiB)\n");
+        }
+        if (cause instanceof TooLongHttpLineException) {
+            return text(HttpResponseStatus.REQUEST_URI_TOO_LONG,
+                    "request line too long (expected at most 4 KiB)\n");
+        }
+        return text(HttpResponseStatus.BAD_REQUEST, "invalid request\n");
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String body) {

@@ -63,7 +63,13 @@ final class BindingErrors {
         if (missing.matches()) {
             return "missing required field '" + missing.group(1) + "'";
         }
-        if (e instanceof InvalidNullException) {
+        if (e instanceof InvalidNullException nullValue) {
+            List<JsonMappingException.Reference> path = nullValue.getPath();
+            boolean field = !path.isEmpty() && path.get(path.size() - 1).getFieldName() != null;
+            if (field && nullValue.getTargetType() != null) {
+                // A required field written as null or ~, as in gateways: ~
+                return "missing value: expected " + describe(nullValue.getTargetType());
+            }
             return "invalid value null: expected a value";
         }
         if (e instanceof InvalidFormatException format) {

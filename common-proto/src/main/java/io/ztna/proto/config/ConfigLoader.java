@@ -1,5 +1,6 @@
 package io.ztna.proto.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -24,8 +27,13 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * and, for root types that implement {@link Validatable}, the rules they check after binding.
  *
  * <p>Binding is strict: scalars are not coerced between types (a quoted {@code "80"} is not an
- * integer), nulls inside lists are rejected, and durations are read as in
+ * integer), nulls inside lists and for required fields are rejected, and durations are read as in
  * {@link Durations#parse}. Thread-safe.
+ *
+ * <p>NOTE: Jackson reports the unknown fields of an object only after its constructor ran, so
+ * a check a constructor throws is reported before a misspelled key of the same object. Checks
+ * in {@link Validatable#validate} run after the whole file was bound and do not have this
+ * problem.
  */
 public final class ConfigLoader {
 
@@ -45,7 +53,25 @@ public final class ConfigLoader {
                         .addDeserializer(Duration.class, new DurationDeserializer()))
                 .build();
         mapper.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+        mapper.setAnnotationIntrospector(new RequiredNotNullIntrospector());
         return mapper;
+    }
+
+    /**
+     * Rejects an explicit null ({@code gateways: ~}) for a property marked required, as if it
+     * were missing, so that a constructor never sees null for a required value.
+     */
+    private static final class RequiredNotNullIntrospector extends JacksonAnnotationIntrospector {
+
+        @Override
+        public JsonSetter.Value findSetterInfo(Annotated annotated) {
+            JsonSetter.Value info = super.findSetterInfo(annotated);
+            JsonProperty property = _findAnnotation(annotated, JsonProperty.class);
+            if (property != null && property.required() && info.getValueNulls() == Nulls.DEFAULT) {
+                return info.withValueNulls(Nulls.FAIL);
+            }
+            return info;
+        }
     }
 
     /**

@@ -7,9 +7,11 @@ import java.time.Duration;
 
 /**
  * The {@code reconnect} section of a daemon that dials out: the first retry delay and the cap
- * of the jittered exponential backoff (defaults 200 ms and 15 s).
+ * of the jittered exponential backoff (defaults 200 ms and 15 s). Owners call
+ * {@link #validate}.
  */
-public record ReconnectSection(Duration initialDelay, Duration maxDelay) {
+public record ReconnectSection(Duration initialDelay, Duration maxDelay)
+        implements Validatable {
 
     public static final ReconnectSection DEFAULTS =
             new ReconnectSection(Duration.ofMillis(200), Duration.ofSeconds(15));
@@ -20,10 +22,18 @@ public record ReconnectSection(Duration initialDelay, Duration maxDelay) {
             @JsonProperty("maxDelay") Duration maxDelay) {
         this.initialDelay = initialDelay == null ? Duration.ofMillis(200) : initialDelay;
         this.maxDelay = maxDelay == null ? Duration.ofSeconds(15) : maxDelay;
-        if (this.initialDelay.toMillis() <= 0 || this.maxDelay.compareTo(this.initialDelay) < 0) {
-            throw new IllegalArgumentException("reconnect.initialDelay " + this.initialDelay
-                    + " and reconnect.maxDelay " + this.maxDelay
-                    + " (expected: 0 < initialDelay <= maxDelay)");
+    }
+
+    /**
+     * Checks that the first delay is more than zero and at most the cap. The checks run after
+     * binding, so that an unknown field in the section is reported before them.
+     */
+    @Override
+    public void validate(ValidationContext context) throws ConfigException {
+        Durations.requirePositive(context, "initialDelay", initialDelay);
+        if (maxDelay.compareTo(initialDelay) < 0) {
+            context.fail("maxDelay", Durations.format(maxDelay),
+                    "at least initialDelay (" + Durations.format(initialDelay) + ")");
         }
     }
 

@@ -8,10 +8,10 @@ import java.time.Duration;
 /**
  * The {@code tunnel} section of a daemon config: keepalive, open and drain timeouts. Missing
  * fields take the defaults: ping every 10 s, dead after 30 s of silence, opens time out after
- * 15 s, and after GOAWAY open flows get 30 s to finish.
+ * 15 s, and after GOAWAY open flows get 30 s to finish. Owners call {@link #validate}.
  */
 public record TunnelSection(Duration pingInterval, Duration deadPeerTimeout, Duration openTimeout,
-        Duration drainTimeout) {
+        Duration drainTimeout) implements Validatable {
 
     public static final TunnelSection DEFAULTS = new TunnelSection(Duration.ofSeconds(10),
             Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(30));
@@ -26,15 +26,21 @@ public record TunnelSection(Duration pingInterval, Duration deadPeerTimeout, Dur
         this.deadPeerTimeout = deadPeerTimeout == null ? Duration.ofSeconds(30) : deadPeerTimeout;
         this.openTimeout = openTimeout == null ? Duration.ofSeconds(15) : openTimeout;
         this.drainTimeout = drainTimeout == null ? Duration.ofSeconds(30) : drainTimeout;
-        if (this.drainTimeout.isNegative()) {
-            throw new IllegalArgumentException("tunnel.drainTimeout " + this.drainTimeout
-                    + " (expected: 0 or more)");
-        }
-        if (this.pingInterval.isNegative() || this.pingInterval.isZero()
-                || this.deadPeerTimeout.compareTo(this.pingInterval) < 0) {
-            throw new IllegalArgumentException("tunnel.pingInterval " + this.pingInterval
-                    + " and tunnel.deadPeerTimeout " + this.deadPeerTimeout
-                    + " (expected: 0 < pingInterval <= deadPeerTimeout)");
+    }
+
+    /**
+     * Checks the ranges: ping interval, dead-peer timeout and open timeout more than zero, and
+     * a dead-peer timeout of at least the ping interval. The checks run after binding, so that
+     * an unknown field in the section is reported before them.
+     */
+    @Override
+    public void validate(ValidationContext context) throws ConfigException {
+        Durations.requirePositive(context, "pingInterval", pingInterval);
+        Durations.requirePositive(context, "deadPeerTimeout", deadPeerTimeout);
+        Durations.requirePositive(context, "openTimeout", openTimeout);
+        if (deadPeerTimeout.compareTo(pingInterval) < 0) {
+            context.fail("deadPeerTimeout", Durations.format(deadPeerTimeout),
+                    "at least pingInterval (" + Durations.format(pingInterval) + ")");
         }
     }
 

@@ -123,6 +123,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void nullRequiredFieldIsMissing() throws Exception {
+        String message = errorOf("""
+                connect: ~
+                """);
+
+        assertThat(message).isEqualTo(dir.resolve("sample.yaml")
+                + ":1:1: connect: missing value: expected " + HostAndPort.EXPECTED);
+    }
+
+    @Test
+    void nullRequiredNestedFieldIsMissing() throws Exception {
+        String message = errorOf("""
+                connect: 127.0.0.1:1080
+                entries:
+                  - name: ~
+                """);
+
+        assertThat(message).isEqualTo(dir.resolve("sample.yaml")
+                + ":3:5: entries[0].name: missing value: expected a string");
+    }
+
+    @Test
     void wrongScalarTypeNamesValue() throws Exception {
         String message = errorOf("""
                 connect: 127.0.0.1:1080
