@@ -2,7 +2,6 @@ package io.ztna.agent;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.Future;
 import io.ztna.agent.capture.CaptureSection;
 import io.ztna.agent.capture.FlowOpener;
 import io.ztna.agent.capture.HttpConnectServer;
@@ -38,9 +37,7 @@ import io.ztna.proto.tls.PeerIdentity;
 import io.ztna.proto.tls.SpiffeId;
 import java.security.cert.CertificateException;
 import java.time.Instant;
-import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
-import io.ztna.proto.mux.FlowOpenException;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.metrics.DataPlaneMetrics;
 import io.ztna.proto.metrics.FlowMeter;
@@ -117,7 +114,9 @@ public final class ClientAgent implements AutoCloseable {
                 (peer, channel) -> new GatewayListener(peer), config.reconnect().newBackoff(),
                 config.gatewayReevaluation(), posture::tunnelReady);
         registerTunnelGauge();
-        FlowOpener opener = new MeteredFlowOpener(this::open, new FlowMeter(metrics));
+        FlowOpener opener = new MeteredFlowOpener(new FailoverFlowOpener(group,
+                dialer::current, () -> dialer.gateways().toString(),
+                config.tunnel().toOptions().openTimeoutMillis()), new FlowMeter(metrics));
         if (config.dns() != null) {
             dns = new DnsServer(group, config.dns(), steering::policy, publisherDns,
                     Clock.systemUTC()).withMetrics(metrics).start();
@@ -161,15 +160,6 @@ public final class ClientAgent implements AutoCloseable {
             steering.addListener(capture::policyChanged);
             listeners.add(capture);
         }
-    }
-
-    private Future<Stream> open(FlowMetadata flow) {
-        Tunnel tunnel = dialer.current();
-        if (tunnel == null) {
-            return group.next().newFailedFuture(new FlowOpenException(OpenResult.GOING_AWAY,
-                    "no tunnel to any client gateway of " + dialer.gateways()));
-        }
-        return tunnel.open(flow);
     }
 
     /**
