@@ -36,8 +36,8 @@ final class FailoverFlowOpener implements FlowOpener {
     /**
      * Maximum wait, in milliseconds, for a tunnel that takes new streams after a GOING_AWAY.
      * A move to another client gateway took about 10 ms in the lab tests on an idle machine and
-     * takes a few hundred under load, so 5 s covers a slow TLS handshake while a client still
-     * learns soon enough that no gateway is reachable.
+     * a few hundred under load. 5 s covers a slow TLS handshake, and a client still learns soon
+     * enough that no gateway is reachable.
      */
     static final long MAX_FAILOVER_WAIT_MILLIS = 5_000;
 
@@ -122,7 +122,7 @@ final class FailoverFlowOpener implements FlowOpener {
 
         private void openOn(Tunnel tunnel, boolean retry) {
             if (retry) {
-                log.info("flow open retried on another client gateway: flowId={} gateway={}",
+                log.info("flow open retried on another client gateway: flow={} gateway={}",
                         flow.flowId(), gatewayAddress(tunnel));
             }
             Future<Stream> attempt = tunnel.open(flow);
