@@ -222,8 +222,8 @@ def slow_reader_tables(data, seconds):
             continue
         lines.append(f"| {path} | {fmt(alone)} | {fmt(with_slow)} | {ratio(with_slow, alone)} | "
                      f"{fmt(slow, 2)} |")
-    # Growth over the second half of the run tells steady growth (buffers piling up behind the
-    # slow reader) from a JVM heap that grows once to its working size at the start.
+    # Growth over the second half of the run separates steady growth (buffers piling up behind
+    # the slow reader) from a JVM heap that grows once to its working size at the start.
     lines += ["", "| path | process | RSS first (MiB) | RSS max (MiB) | RSS last (MiB) |"
               " last − first (MiB) | second half (MiB) |",
               "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]

@@ -9,10 +9,9 @@ import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.FlowOpenException;
+import io.ztna.proto.log.LogAddresses;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -71,13 +70,6 @@ final class FailoverFlowOpener implements FlowOpener {
                 && failure.result() == OpenResult.GOING_AWAY;
     }
 
-    /** Returns the gateway end of {@code tunnel} as host:port, such as 127.0.0.1:7443. */
-    private static String gatewayAddress(Tunnel tunnel) {
-        SocketAddress address = tunnel.channel().remoteAddress();
-        return address instanceof InetSocketAddress inet
-                ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(address);
-    }
-
     @Override
     public Future<Stream> open(FlowMetadata flow) {
         EventLoop loop = group.next();
@@ -123,7 +115,7 @@ final class FailoverFlowOpener implements FlowOpener {
         private void openOn(Tunnel tunnel, boolean retry) {
             if (retry) {
                 log.info("flow open retried on another client gateway: flow={} gateway={}",
-                        flow.flowId(), gatewayAddress(tunnel));
+                        flow.flowId(), LogAddresses.format(tunnel.channel().remoteAddress()));
             }
             Future<Stream> attempt = tunnel.open(flow);
             open = attempt;

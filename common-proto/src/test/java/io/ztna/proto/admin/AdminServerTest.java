@@ -96,8 +96,8 @@ class AdminServerTest {
     }
 
     /**
-     * Sends the request from another thread, because the server answers and closes before it
-     * has read a large request, and returns everything the server sent until it closed.
+     * Sends the request from another thread and returns everything the server sent until it
+     * closed. The server responds and closes before it has read a large request.
      */
     private String exchange(String request) throws Exception {
         try (Socket socket = connect()) {
@@ -106,7 +106,7 @@ class AdminServerTest {
                 try {
                     out.write(request.getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException e) {
-                    // The server closed the connection after its answer: expected.
+                    // The server closed the connection after its response: expected.
                 }
             });
             ByteArrayOutputStream received = new ByteArrayOutputStream();
