@@ -67,10 +67,8 @@ class FailoverFlowsTest {
 
     @Test
     void flowsSurviveGatewayClose() throws Exception {
-        ClientGateway closing = lab.clientGateways.get(0).agentSessions().size() == 1
-                ? lab.clientGateways.get(0) : lab.clientGateways.get(1);
-        ClientGateway remaining = closing == lab.clientGateways.get(0)
-                ? lab.clientGateways.get(1) : lab.clientGateways.get(0);
+        ClientGateway closing = lab.agentGateway();
+        ClientGateway remaining = lab.otherGateway(closing);
         assertThat(closing.agentSessions()).hasSize(1);
         assertThat(remaining.agentSessions()).isEmpty();
         double agentOpensBefore = lab.agent.metrics().flowsOpened.get();

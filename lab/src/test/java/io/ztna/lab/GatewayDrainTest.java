@@ -63,10 +63,8 @@ class GatewayDrainTest {
 
     @Test
     void drainingGatewayFinishesDownload() throws Exception {
-        ClientGateway draining = lab.clientGateways.get(0).agentSessions().size() == 1
-                ? lab.clientGateways.get(0) : lab.clientGateways.get(1);
-        ClientGateway remaining = draining == lab.clientGateways.get(0)
-                ? lab.clientGateways.get(1) : lab.clientGateways.get(0);
+        ClientGateway draining = lab.agentGateway();
+        ClientGateway remaining = lab.otherGateway(draining);
         assertThat(draining.agentSessions()).hasSize(1);
         assertThat(remaining.agentSessions()).isEmpty();
 

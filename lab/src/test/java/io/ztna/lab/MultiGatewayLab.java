@@ -111,6 +111,17 @@ final class MultiGatewayLab implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", ports.socks());
     }
 
+    /** Returns the client gateway the agent's tunnel is connected to now. */
+    ClientGateway agentGateway() {
+        return clientGateways.get(0).agentSessions().size() == 1
+                ? clientGateways.get(0) : clientGateways.get(1);
+    }
+
+    /** Returns the client gateway other than {@code gateway}. */
+    ClientGateway otherGateway(ClientGateway gateway) {
+        return gateway == clientGateways.get(0) ? clientGateways.get(1) : clientGateways.get(0);
+    }
+
     /** Returns the number of (publisher, publisher gateway) links that can take flows. */
     static long usableLinks(ClientGateway gateway) {
         return gateway.directory().links(PUBLISHERS).stream()
