@@ -232,13 +232,14 @@ class MetricsEndpointTest {
     /** Opens a flow through the agent's port forward to a destination the policy blocks. */
     private void deniedFlow() throws IOException {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", deniedForwardPort), 5_000);
-            socket.setSoTimeout(30_000);
+            // The agent resets the connection of a flow that failed to open. The reset can
+            // arrive before connect returns, so both calls may raise it.
             try {
+                socket.connect(new InetSocketAddress("127.0.0.1", deniedForwardPort), 5_000);
+                socket.setSoTimeout(30_000);
                 assertThat(socket.getInputStream().read()).as("denied flow's first read")
                         .isEqualTo(-1);
             } catch (SocketException e) {
-                // The agent resets the connection of a flow that failed to open.
                 assertThat(e.getMessage()).as("denied flow's error").contains("reset");
             }
         }
