@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The load clients of {@code bench/run}, each a subcommand that prints one line of
@@ -23,8 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * java bench/BenchClient.java latency HOST PORT COUNT WARMUP
  *     COUNT sequential flows (connect, echo, close) after WARMUP untimed ones;
  *     prints p50, p90 and p99 in microseconds.
- * java bench/BenchClient.java rate HOST PORT SECONDS CONCURRENCY
- *     CONCURRENCY threads open flows (connect, echo, close) for SECONDS; prints flows per second.
  * java bench/BenchClient.java idle HOST PORT COUNT MAX_HOLD_SECONDS RELEASE_FILE
  *     opens COUNT flows with one echo each (32 at a time) and keeps them open until
  *     RELEASE_FILE exists or MAX_HOLD_SECONDS pass; prints "open=COUNT" once all are open.
@@ -40,20 +37,19 @@ public final class BenchClient {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: java BenchClient.java latency|rate|idle|slow HOST PORT ...");
+            System.err.println("usage: java BenchClient.java latency|idle|slow HOST PORT ...");
             System.exit(2);
         }
         InetSocketAddress target = new InetSocketAddress(args[1], Integer.parseInt(args[2]));
         switch (args[0]) {
             case "latency" -> latency(target, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-            case "rate" -> rate(target, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "idle" -> idle(target, Integer.parseInt(args[3]), Integer.parseInt(args[4]),
                     Path.of(args[5]));
             case "slow" -> slow(target, Integer.parseInt(args[3]), Integer.parseInt(args[4]),
                     Long.parseLong(args[5]));
             default -> {
                 System.err.println("unknown subcommand: " + args[0]
-                        + " (expected latency, rate, idle or slow)");
+                        + " (expected latency, idle or slow)");
                 System.exit(2);
             }
         }
@@ -106,32 +102,6 @@ public final class BenchClient {
         Arrays.sort(micros);
         System.out.printf("flows=%d warmup=%d p50=%d p90=%d p99=%d%n", count, warmup,
                 micros[count / 2], micros[count * 9 / 10], micros[count * 99 / 100]);
-    }
-
-    private static void rate(InetSocketAddress target, int seconds, int concurrency)
-            throws InterruptedException {
-        AtomicLong flows = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        for (int t = 0; t < concurrency; t++) {
-            pool.execute(() -> {
-                while (System.nanoTime() < deadline) {
-                    try {
-                        oneFlow(target);
-                        flows.incrementAndGet();
-                    } catch (IOException e) {
-                        errors.incrementAndGet();
-                    }
-                }
-            });
-        }
-        pool.shutdown();
-        pool.awaitTermination(seconds + 30L, TimeUnit.SECONDS);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        System.out.printf("flows=%d errors=%d seconds=%.2f rate=%.0f%n", flows.get(),
-                errors.get(), elapsed, flows.get() / elapsed);
     }
 
     private static void idle(InetSocketAddress target, int count, int maxHoldSeconds,

@@ -306,6 +306,7 @@ def main():
         ("open + echo p50, µs", Figure(data, "lat_p50_us", False), None),
         ("open + echo p99, µs", Figure(data, "lat_p99_us", False), None),
         ("flows/s", Figure(data, "rate_fps", True), None),
+        ("machine CPU µs per flow", Figure(data, "rate_cpu_us", False), None),
         ("CPU s per GB", Figure(data, "cpu_s_per_gb", False), None),
     ]
     lines += summary_table(summary)
@@ -321,6 +322,16 @@ def main():
                               Figure(data, f"lat_{pct}_us", False))
     lines += figure_table("Flows per second", f"flows/s (connect, 4-byte echo, close; "
                           f"{args.rate_concurrency} in flight)", Figure(data, "rate_fps", True))
+    lines += figure_table("Machine CPU per flow", "µs of busy CPU time of the whole machine per"
+                          " flow during the flows-per-second runs",
+                          Figure(data, "rate_cpu_us", False),
+                          note="Every process counts (load client, echo server, relays) and the"
+                               " kernel. Direct is the cost of one loopback TCP flow; a relay"
+                               " path has at least two, so on C cores it cannot pass"
+                               " C × 10^6 ÷ (2 × direct) flows/s.")
+    lines += figure_table("Idle CPU during the flows-per-second runs",
+                          "share of the machine's CPU time left idle",
+                          Figure(data, "rate_idle", False), digits=2)
     lines += figure_table("CPU per GB moved", "CPU seconds (user + system) per 10^9 bytes",
                           Figure(data, "cpu_s_per_gb", False),
                           note="Sum over the relay processes of the path during the single-flow"
