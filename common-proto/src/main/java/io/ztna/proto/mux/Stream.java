@@ -40,6 +40,11 @@ public final class Stream {
     private StreamListener listener;
     private ArrayDeque<Object> backlog;
     io.netty.util.concurrent.Promise<Stream> openPromise;
+    /**
+     * The timer that fails an unanswered open, cancelled once the open has an outcome, because a
+     * pending timer keeps the stream and its relay reachable until it fires.
+     */
+    io.netty.util.concurrent.Future<?> openTimeout;
 
     // Sending side.
     long sendWindow;

@@ -513,6 +513,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
             throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "OPEN_RESULT on stream "
                     + stream.id() + " in state " + stream.state());
         }
+        cancelOpenTimeout(stream);
         if (frame.result() == OpenResult.CONNECTED) {
             stream.state(Stream.State.OPEN);
             if (!stream.openPromise.trySuccess(stream)) {
@@ -711,7 +712,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         stream.openPromise = promise;
         streams.put(id, stream);
         writeFrame(new OpenFrame(id, metadata));
-        channel.eventLoop().schedule(() -> {
+        stream.openTimeout = channel.eventLoop().schedule(() -> {
             if (stream.state() == Stream.State.OPENING) {
                 promise.tryFailure(new FlowOpenException(OpenResult.TIMED_OUT, "no OPEN_RESULT within "
                         + options.openTimeoutMillis() + " ms"));
@@ -820,12 +821,20 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private static void cancelOpenTimeout(Stream stream) {
+        if (stream.openTimeout != null) {
+            stream.openTimeout.cancel(false);
+            stream.openTimeout = null;
+        }
+    }
+
     private void closeStream(Stream stream) {
         if (stream.isClosed()) {
             return;
         }
         stream.state(Stream.State.CLOSED);
         streams.remove(stream.id());
+        cancelOpenTimeout(stream);
         stream.failPending();
         if (stream.unconsumedBytes > 0) {
             // The credit goes back at once rather than with the next batch, because otherwise

@@ -119,9 +119,22 @@ class UpstreamDnsClientTest {
 
     @Test
     void truncatedAnswerRetriedOverTcp() throws Exception {
-        Channel udp = udpResolver(true);
+        // The TCP resolver needs the UDP resolver's port, which the kernel picked from the
+        // ephemeral range. A TCP socket may hold that port already, so both move to another one.
+        Channel udp = null;
+        Channel tcp = null;
+        for (int attempt = 1; tcp == null; attempt++) {
+            udp = udpResolver(true);
+            try {
+                tcp = tcpResolver(((InetSocketAddress) udp.localAddress()).getPort());
+            } catch (Exception e) {
+                udp.close().sync();
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
+        }
         int port = ((InetSocketAddress) udp.localAddress()).getPort();
-        Channel tcp = tcpResolver(port);
         UpstreamDnsClient client = new UpstreamDnsClient(group,
                 List.of(new InetSocketAddress("127.0.0.1", port)), Duration.ofSeconds(2));
 

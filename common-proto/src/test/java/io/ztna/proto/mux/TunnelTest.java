@@ -153,6 +153,31 @@ class TunnelTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = OpenResult.class, names = {"CONNECTED", "APP_REFUSED"})
+    void answeredOpenCancelsItsTimer(OpenResult result) {
+        TunnelOptions options = TunnelOptions.defaults().withOpenTimeout(500);
+        try (TunnelPair pair = new TunnelPair(options)) {
+            pair.serverListener.onOpen = stream -> {
+                if (result == OpenResult.CONNECTED) {
+                    stream.accept(new RecordingStreamListener(true));
+                } else {
+                    stream.reject(result, "no");
+                }
+            };
+            pair.pump();
+
+            Future<Stream> open = pair.client.open(APP);
+            pair.pump();
+
+            assertThat(open.isSuccess()).isEqualTo(result == OpenResult.CONNECTED);
+            // A pending open timer would keep the stream and its relay reachable for the whole
+            // open timeout, so the next timer due on the opener's loop is the keepalive ping.
+            long nextTimerNanos = pair.clientChannel.runScheduledPendingTasks();
+            assertThat(nextTimerNanos).isEqualTo(TimeUnit.MILLISECONDS.toNanos(10_000));
+        }
+    }
+
     @Test
     void openBeforeReadyFailsWithGoingAway() {
         try (TunnelPair pair = new TunnelPair()) {
