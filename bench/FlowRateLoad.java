@@ -14,13 +14,14 @@ import java.util.concurrent.TimeUnit;
  * Opens flows as fast as a path takes them, with at most CONCURRENCY in flight, for SECONDS:
  * each flow is a TCP connection to HOST:PORT that writes 4 bytes, reads the same 4 bytes back
  * and closes. One thread drives every flow through a selector, because the load shares the
- * cores with the path under test and a thread per flow costs more CPU (about 100 against 80 µs
- * per flow, client process alone, on the direct path of the 2-core machine of
- * docs/benchmarks.md). Prints one line:
+ * cores with the path under test. A thread per flow costs more: about 100 against 80 µs of
+ * CPU per flow in the client process on the direct path of the 2-core machine in
+ * docs/benchmarks.md. Prints one line:
  * {@code flows=N errors=N seconds=S rate=FLOWS_PER_SECOND cpu_us=MICROS idle=SHARE}, where
  * cpu_us is the busy CPU time of the whole machine (every process, this one included, and the
  * kernel) per finished flow and idle the share of CPU time left idle, both from /proc/stat over
- * the timed window. A flow that has not finished within 10 s counts as an error.
+ * the timed window. A flow that has not finished within 10 s counts as an error, so a run ends
+ * at most 10 s after SECONDS.
  *
  * <pre>java bench/FlowRateLoad.java HOST PORT SECONDS CONCURRENCY</pre>
  */
@@ -50,13 +51,29 @@ public final class FlowRateLoad {
     }
 
     public static void main(String[] args) throws Exception {
+        String usage = "usage: java FlowRateLoad.java HOST PORT SECONDS CONCURRENCY";
         if (args.length != 4) {
-            System.err.println("usage: java FlowRateLoad.java HOST PORT SECONDS CONCURRENCY");
+            System.err.println(usage);
             System.exit(2);
         }
-        InetSocketAddress target = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
-        long seconds = Long.parseLong(args[2]);
-        int concurrency = Integer.parseInt(args[3]);
+        InetSocketAddress target;
+        long seconds;
+        int concurrency;
+        try {
+            target = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
+            seconds = Long.parseLong(args[2]);
+            concurrency = Integer.parseInt(args[3]);
+        } catch (IllegalArgumentException e) {
+            System.err.println("invalid argument: " + e.getMessage() + " (" + usage + ")");
+            System.exit(2);
+            return;
+        }
+        if (target.isUnresolved() || seconds < 1 || concurrency < 1) {
+            System.err.println("invalid argument: host " + args[0] + ", seconds " + seconds
+                    + ", concurrency " + concurrency
+                    + " (expected a resolvable host, 1 second or more, 1 flow or more)");
+            System.exit(2);
+        }
         new FlowRateLoad(target).run(seconds, concurrency);
     }
 
@@ -64,11 +81,12 @@ public final class FlowRateLoad {
         long[] cpuBefore = cpuTicks();
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
-        while (inFlight < concurrency) {
+        long now = start;
+        while (now < deadline && inFlight < concurrency) {
             startFlow();
+            now = System.nanoTime();
         }
 
-        long now = start;
         while (inFlight > 0 && now < deadline + FLOW_TIMEOUT_NANOS) {
             selector.select(100);
             for (SelectionKey key : selector.selectedKeys()) {
@@ -78,6 +96,7 @@ public final class FlowRateLoad {
             now = System.nanoTime();
             while (now < deadline && inFlight < concurrency) {
                 startFlow();
+                now = System.nanoTime();
             }
             if (now >= deadline) {
                 expire(now);
@@ -97,13 +116,14 @@ public final class FlowRateLoad {
 
     /**
      * Reads the machine's busy and idle CPU time from the first line of /proc/stat, in ticks of
-     * 1/100 s (the unit Linux uses there). Busy is user, nice, system, irq, softirq and steal.
-     * Idle is idle and iowait.
+     * 1/100 s (the unit Linux uses there). Busy is user, nice, system, irq and softirq. Idle is
+     * idle and iowait. Steal, the time a hypervisor gave this machine's CPUs to others, is in
+     * neither.
      */
     private static long[] cpuTicks() throws IOException {
         String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
         long busy = 0;
-        for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+        for (int i : new int[] {1, 2, 3, 6, 7}) {
             busy += Long.parseLong(fields[i]);
         }
         return new long[] {busy, Long.parseLong(fields[4]) + Long.parseLong(fields[5])};

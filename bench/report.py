@@ -13,10 +13,13 @@ import statistics
 import subprocess
 from collections import defaultdict
 
-PATHS = ["direct", "stunnel", "haproxy", "ssh", "ztna-tcnative", "ztna-jdk"]
+ALL_PATHS = ["direct", "tcp-relay", "stunnel", "haproxy", "ssh", "ztna-tcnative", "ztna-jdk"]
+# The paths with figures in this run; main() sets it from the raw file.
+PATHS = list(ALL_PATHS)
 PEERS = ["stunnel", "haproxy", "ssh"]
 PATH_NOTES = {
     "direct": "client to server, no relay",
+    "tcp-relay": "1 haproxy relay in plain TCP, no TLS (a floor for relay paths, not a peer)",
     "stunnel": "4 stunnel relays, 3 TLS segments",
     "haproxy": "4 haproxy relays, 3 TLS segments",
     "ssh": "ssh -L, 1 SSH segment",
@@ -107,6 +110,8 @@ class Figure:
         return f"{fmt(min(values), digits)} – {fmt(max(values), digits)}"
 
     def best_peer(self):
+        if self.higher_is_better is None:
+            return None, None
         medians = [(self.median(p), p) for p in PEERS if self.median(p) is not None]
         if not medians:
             return None, None
@@ -119,16 +124,22 @@ def figure_table(title, unit, figure, digits=None, note=""):
     lines = [f"### {title}", ""]
     if note:
         lines += [note, ""]
-    better = "higher" if figure.higher_is_better else "lower"
-    lines += [f"Unit: {unit}; {better} is better. Best peer: {best_path or '—'}.", "",
-              "| path | median | spread (min – max) | ÷ direct | ÷ best peer |",
-              "| --- | ---: | ---: | ---: | ---: |"]
+    if figure.higher_is_better is None:
+        lines += [f"Unit: {unit}.", "",
+                  "| path | median | spread (min – max) |", "| --- | ---: | ---: |"]
+    else:
+        better = "higher" if figure.higher_is_better else "lower"
+        lines += [f"Unit: {unit}; {better} is better. Best peer: {best_path or '—'}.", "",
+                  "| path | median | spread (min – max) | ÷ direct | ÷ best peer |",
+                  "| --- | ---: | ---: | ---: | ---: |"]
     for path in PATHS:
         median = figure.median(path)
         if median is None and not figure.values.get(path):
             continue
-        lines.append(f"| {path} | {fmt(median, digits)} | {figure.spread(path, digits)} | "
-                     f"{ratio(median, figure.median('direct'))} | {ratio(median, best)} |")
+        row = f"| {path} | {fmt(median, digits)} | {figure.spread(path, digits)} |"
+        if figure.higher_is_better is not None:
+            row += f" {ratio(median, figure.median('direct'))} | {ratio(median, best)} |"
+        lines.append(row)
     return lines + [""]
 
 
@@ -160,6 +171,9 @@ def memory_tables(data, idle_flows):
     for path in PATHS:
         metrics = data.get(path, {})
         tiers = [m.split(":", 1)[1] for m in metrics if m.startswith("mem_rss_before_kb:")]
+        if tiers and not metrics.get("mem_flows_open"):
+            notes.append(f"{path}: the count of open idle flows was not recorded, so no"
+                         " per-flow figure.")
         flows = (metrics.get("mem_flows_open") or [0])[0]
         failed = (metrics.get("mem_flows_failed") or [0])[0]
         if failed:
@@ -280,24 +294,32 @@ def environment(args):
     ]
 
 
-def jmh_section(path):
+def jmh_section(path, work, quick):
     if not os.path.exists(path):
+        if os.path.exists(os.path.join(work, "jmh.log")):
+            return ["### JMH", "", f"Failed: see {os.path.join(work, 'jmh.log')}.", ""]
         return ["### JMH", "", "Not run (--skip-jmh).", ""]
     with open(path) as jmh:
         text = jmh.read().rstrip()
-    return ["### JMH (bench module)", "",
-            "Average time per operation; the ± column is JMH's 99.9% confidence interval.", "",
+    error = ("With --quick (2 iterations) JMH gives no error column."
+             if quick else "The ± column is JMH's 99.9% confidence interval.")
+    return ["### JMH (bench module)", "", f"Average time per operation. {error}", "",
             "```", text, "```", ""]
 
 
 def main():
     args = parse_args()
     data = load(args.raw)
+    global PATHS
+    PATHS = [path for path in ALL_PATHS if path in data]
     lines = ["# ztna data plane against peers", ""]
     lines += environment(args) + [""]
     lines += ["Paths, all on 127.0.0.1 to the same iperf3, echo and source servers; every TLS"
               " segment is TLS 1.3 with mutual authentication and ECDSA P-256 certificates:", ""]
     lines += [f"- {path}: {PATH_NOTES[path]}" for path in PATHS] + [""]
+    skipped = [path for path in ALL_PATHS if path not in PATHS]
+    if skipped:
+        lines += ["Not measured in this run: " + ", ".join(skipped) + ".", ""]
 
     summary = [
         ("1 flow, MB/s", Figure(data, "tput_mbs", True), None),
@@ -326,12 +348,13 @@ def main():
                           " flow during the flows-per-second runs",
                           Figure(data, "rate_cpu_us", False),
                           note="Every process counts (load client, echo server, relays) and the"
-                               " kernel. Direct is the cost of one loopback TCP flow; a relay"
-                               " path has at least two, so on C cores it cannot pass"
-                               " C × 10^6 ÷ (2 × direct) flows/s.")
+                               " kernel. Direct is the cost of one loopback TCP connection from"
+                               " open to close, client and server included. Every relay path"
+                               " carries two TCP connections per flow, and tcp-relay shows what"
+                               " the second one costs behind the leanest relay.")
     lines += figure_table("Idle CPU during the flows-per-second runs",
                           "share of the machine's CPU time left idle",
-                          Figure(data, "rate_idle", False), digits=2)
+                          Figure(data, "rate_idle", None), digits=2)
     lines += figure_table("CPU per GB moved", "CPU seconds (user + system) per 10^9 bytes",
                           Figure(data, "cpu_s_per_gb", False),
                           note="Sum over the relay processes of the path during the single-flow"
@@ -343,7 +366,7 @@ def main():
                   + ", ".join(f"{p} {int(n)}" for p, n in errors.items() if n) + ".", ""]
     lines += memory_tables(data, args.idle_flows)
     lines += slow_reader_tables(data, args.slow_seconds)
-    lines += jmh_section(args.jmh)
+    lines += jmh_section(args.jmh, args.work, args.quick)
     print("\n".join(lines))
 
 

@@ -90,7 +90,6 @@ public final class FailoverDialer implements AutoCloseable {
         this.onReady = onReady;
     }
 
-    /** Measures every gateway, dials the closest and schedules the reevaluations. */
     /**
      * Sets the socket mark (SO_MARK) of tunnels dialled from now on, so that transparent
      * capture rules leave them alone; 0 sets none.
@@ -100,6 +99,7 @@ public final class FailoverDialer implements AutoCloseable {
         return this;
     }
 
+    /** Measures every gateway, dials the closest and schedules the reevaluations. */
     public void start() {
         loop.execute(() -> {
             probeAll(this::dialNext);
