@@ -51,30 +51,36 @@ public final class FlowRateLoad {
     }
 
     public static void main(String[] args) throws Exception {
-        String usage = "usage: java FlowRateLoad.java HOST PORT SECONDS CONCURRENCY";
         if (args.length != 4) {
-            System.err.println(usage);
+            System.err.println("usage: java FlowRateLoad.java HOST PORT SECONDS CONCURRENCY");
             System.exit(2);
         }
-        InetSocketAddress target;
-        long seconds;
-        int concurrency;
-        try {
-            target = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
-            seconds = Long.parseLong(args[2]);
-            concurrency = Integer.parseInt(args[3]);
-        } catch (IllegalArgumentException e) {
-            System.err.println("invalid argument: " + e.getMessage() + " (" + usage + ")");
-            System.exit(2);
-            return;
-        }
-        if (target.isUnresolved() || seconds < 1 || concurrency < 1) {
-            System.err.println("invalid argument: host " + args[0] + ", seconds " + seconds
-                    + ", concurrency " + concurrency
-                    + " (expected a resolvable host, 1 second or more, 1 flow or more)");
+        int port = positive("port", args[1], 65_535);
+        int seconds = positive("seconds", args[2], Integer.MAX_VALUE);
+        int concurrency = positive("concurrency", args[3], Integer.MAX_VALUE);
+        InetSocketAddress target = new InetSocketAddress(args[0], port);
+        if (target.isUnresolved()) {
+            System.err.println("invalid host " + args[0] + " (expected a name or address that"
+                    + " resolves)");
             System.exit(2);
         }
         new FlowRateLoad(target).run(seconds, concurrency);
+    }
+
+    /** Parses a whole number from 1 to MAX, or ends the program with a message and exit 2. */
+    private static int positive(String name, String value, int max) {
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= 1 && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the expected range.
+        }
+        System.err.println("invalid " + name + " " + value + " (expected a whole number from 1"
+                + " to " + max + ")");
+        System.exit(2);
+        return 0;
     }
 
     private void run(long seconds, int concurrency) throws IOException {
