@@ -120,7 +120,6 @@ final class AppConnector implements TunnelListener {
                 .group(tunnelChannel.eventLoop())
                 .channel(Transports.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .handler(new EarlyInbound());

@@ -52,7 +52,6 @@ final class DirectConnector {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new HeldInbound());
         if (socketMark != 0) {
             bootstrap.option(SocketMark.SO_MARK, socketMark);

@@ -57,7 +57,6 @@ public final class HttpConnectServer implements AutoCloseable {
                 .group(group)
                 .channel(Transports.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
