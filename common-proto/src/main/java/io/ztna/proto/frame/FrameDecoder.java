@@ -191,6 +191,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         int maxFrameLength = TunnelSettings.DEFAULT_MAX_FRAME_LENGTH;
         int streamWindow = TunnelSettings.DEFAULT_INITIAL_STREAM_WINDOW;
         int tunnelWindow = TunnelSettings.DEFAULT_TUNNEL_WINDOW;
+        boolean earlyData = false;
         while (payload.isReadable()) {
             int id = payload.readUnsignedShort();
             long value = payload.readUnsignedInt();
@@ -203,6 +204,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 case TunnelSettings.ID_MAX_FRAME_LENGTH -> maxFrameLength = (int) value;
                 case TunnelSettings.ID_INITIAL_STREAM_WINDOW -> streamWindow = (int) value;
                 case TunnelSettings.ID_TUNNEL_WINDOW -> tunnelWindow = (int) value;
+                case TunnelSettings.ID_EARLY_DATA -> {
+                    if (value > 1) {
+                        throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "HELLO setting "
+                                + id + " (early data) value " + value + " (expected: 0 or 1)");
+                    }
+                    earlyData = value == 1;
+                }
                 default -> {
                     // Settings unknown to this version are ignored so that newer peers can add some.
                 }
@@ -213,7 +221,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                     + version + " (expected: " + TunnelSettings.PROTOCOL_VERSION + ")");
         }
         try {
-            return new TunnelSettings(version, maxFrameLength, streamWindow, tunnelWindow);
+            return new TunnelSettings(
+                    version, maxFrameLength, streamWindow, tunnelWindow, earlyData);
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "HELLO " + e.getMessage());
         }

@@ -93,6 +93,7 @@ public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
         writeSetting(out, TunnelSettings.ID_MAX_FRAME_LENGTH, settings.maxFrameLength());
         writeSetting(out, TunnelSettings.ID_INITIAL_STREAM_WINDOW, settings.initialStreamWindow());
         writeSetting(out, TunnelSettings.ID_TUNNEL_WINDOW, settings.tunnelWindow());
+        writeSetting(out, TunnelSettings.ID_EARLY_DATA, settings.earlyData() ? 1 : 0);
     }
 
     private static void writeSetting(ByteBuf out, int id, int value) {

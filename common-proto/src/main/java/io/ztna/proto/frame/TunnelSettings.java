@@ -7,9 +7,12 @@ package io.ztna.proto.frame;
  * @param maxFrameLength largest frame payload the sender accepts, in bytes (1 KiB to 16 MiB - 1)
  * @param initialStreamWindow send credit, in bytes, the peer starts with on each new stream
  * @param tunnelWindow send credit, in bytes, the peer starts with for the whole tunnel
+ * @param earlyData true when the sender takes DATA and FIN on a stream the peer opened before
+ *     it answered the OPEN, so that an opener may send its first bytes without waiting a round
+ *     trip; a peer that does not announce it gets none
  */
-public record TunnelSettings(
-        int protocolVersion, int maxFrameLength, int initialStreamWindow, int tunnelWindow) {
+public record TunnelSettings(int protocolVersion, int maxFrameLength, int initialStreamWindow,
+        int tunnelWindow, boolean earlyData) {
 
     public static final int PROTOCOL_VERSION = 1;
     public static final int MIN_FRAME_LENGTH = 1024;
@@ -23,6 +26,7 @@ public record TunnelSettings(
     static final int ID_MAX_FRAME_LENGTH = 2;
     static final int ID_INITIAL_STREAM_WINDOW = 3;
     static final int ID_TUNNEL_WINDOW = 4;
+    static final int ID_EARLY_DATA = 5;
 
     public TunnelSettings {
         if (maxFrameLength < MIN_FRAME_LENGTH || maxFrameLength > MAX_FRAME_LENGTH_LIMIT) {
@@ -41,6 +45,6 @@ public record TunnelSettings(
 
     public static TunnelSettings defaults() {
         return new TunnelSettings(PROTOCOL_VERSION, DEFAULT_MAX_FRAME_LENGTH,
-                DEFAULT_INITIAL_STREAM_WINDOW, DEFAULT_TUNNEL_WINDOW);
+                DEFAULT_INITIAL_STREAM_WINDOW, DEFAULT_TUNNEL_WINDOW, true);
     }
 }

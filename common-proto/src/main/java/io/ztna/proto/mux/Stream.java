@@ -135,7 +135,10 @@ public final class Stream {
         tunnel.execute(() -> tunnel.reject(this, result, reason));
     }
 
-    /** Sets the listener of a stream this side opened; events that arrived meanwhile follow. */
+    /**
+     * Sets the listener of a stream this side opened, or of one the peer opened before it is
+     * accepted, to read the peer's early data; events that arrived meanwhile follow.
+     */
     public void listen(StreamListener listener) {
         tunnel.execute(() -> setListener(listener));
     }

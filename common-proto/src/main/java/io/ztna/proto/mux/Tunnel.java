@@ -40,6 +40,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -203,8 +204,20 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
      * open timeout and GOING_AWAY when the tunnel closes first.
      */
     public Future<Stream> open(FlowMetadata metadata) {
+        return open(metadata, null);
+    }
+
+    /**
+     * Opens a stream for a flow as {@link #open(FlowMetadata)} does, and passes the stream to
+     * {@code openSent} on this tunnel's event loop as soon as the OPEN is written, so that the
+     * caller can write the flow's first bytes without waiting for the result. They leave at once
+     * when the peer announced early data in its HELLO, and after CONNECTED otherwise. When the
+     * open fails, the stream drops what it still holds; a caller that retries elsewhere keeps
+     * its own copy.
+     */
+    public Future<Stream> open(FlowMetadata metadata, Consumer<Stream> openSent) {
         Promise<Stream> promise = channel.eventLoop().newPromise();
-        execute(() -> doOpen(metadata, promise));
+        execute(() -> doOpen(metadata, promise, openSent));
         return promise;
     }
 
@@ -460,7 +473,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
             returnTunnelCredit(length);
             return;
         }
-        if (stream.state() != Stream.State.OPEN || stream.finReceived) {
+        if (!mayReceive(stream) || stream.finReceived) {
             frame.release();
             throw new ProtocolException(ErrorCode.STREAM_CLOSED, "DATA on stream "
                     + stream.id() + " in state " + stream.state()
@@ -479,6 +492,26 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
             return;
         }
         stream.deliver(frame.content());
+    }
+
+    /**
+     * Returns whether DATA and FIN may arrive on {@code stream}: once it is open, and before
+     * this side answered the peer's OPEN when this side announced early data. Early bytes wait
+     * in the stream until a listener is set, and are dropped with their credit returned when
+     * the open is rejected.
+     */
+    private boolean mayReceive(Stream stream) {
+        return stream.state() == Stream.State.OPEN
+                || stream.state() == Stream.State.AWAITING_ACCEPT && local.earlyData();
+    }
+
+    /**
+     * Returns whether DATA and FIN may leave on {@code stream}: once it is open, and before the
+     * peer's OPEN_RESULT when the peer announced early data.
+     */
+    private boolean maySend(Stream stream) {
+        return stream.state() == Stream.State.OPEN
+                || stream.state() == Stream.State.OPENING && remote.earlyData();
     }
 
     private void onOpen(OpenFrame frame) throws ProtocolException {
@@ -518,11 +551,16 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
             stream.state(Stream.State.OPEN);
             if (!stream.openPromise.trySuccess(stream)) {
                 resetStream(stream, ErrorCode.CANCEL, "open abandoned", false);
+                return;
+            }
+            if (stream.hasPending()) {
+                // Writes held back because the peer takes no early data.
+                schedule(stream);
             }
             return;
         }
-        closeStream(stream);
         stream.openPromise.tryFailure(new FlowOpenException(frame.result(), frame.reason()));
+        closeStream(stream);
     }
 
     private void onFin(FinFrame frame) throws ProtocolException {
@@ -530,7 +568,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         if (stream == null) {
             return;
         }
-        if (stream.state() != Stream.State.OPEN || stream.finReceived) {
+        if (!mayReceive(stream) || stream.finReceived) {
             throw new ProtocolException(ErrorCode.STREAM_CLOSED, "FIN on stream " + stream.id()
                     + " in state " + stream.state() + (stream.finReceived ? " after FIN" : ""));
         }
@@ -604,9 +642,9 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
             }
         }
         for (Stream stream : unprocessed) {
-            closeStream(stream);
             stream.openPromise.tryFailure(new FlowOpenException(OpenResult.GOING_AWAY,
                     "peer sent GOAWAY: " + frame.reason()));
+            closeStream(stream);
         }
         if (frame.code() == ErrorCode.NO_ERROR) {
             log.info("{} peer draining tunnel: peer={} reason={}", id(), peer, frame.reason());
@@ -693,7 +731,8 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         return channel.eventLoop().ticker().nanoTime();
     }
 
-    private void doOpen(FlowMetadata metadata, Promise<Stream> promise) {
+    private void doOpen(FlowMetadata metadata, Promise<Stream> promise,
+            Consumer<Stream> openSent) {
         if (closed || remote == null || goAwayReceived || goAwaySent) {
             String why = closed ? "tunnel closed" : remote == null ? "tunnel not ready"
                     : "tunnel is draining";
@@ -719,6 +758,14 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
                 resetStream(stream, ErrorCode.CANCEL, "open timed out", false);
             }
         }, options.openTimeoutMillis(), TimeUnit.MILLISECONDS);
+        if (openSent != null) {
+            try {
+                openSent.accept(stream);
+            } catch (RuntimeException e) {
+                log.error("{} stream open callback failed: stream={}", id(), stream, e);
+                resetStream(stream, ErrorCode.INTERNAL_ERROR, "internal error", false);
+            }
+        }
     }
 
     void accept(Stream stream, StreamListener streamListener) {
@@ -835,6 +882,11 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
         stream.state(Stream.State.CLOSED);
         streams.remove(stream.id());
         cancelOpenTimeout(stream);
+        if (stream.openPromise != null && !stream.openPromise.isDone()) {
+            // Closed by this side before the result, as by a reset while it sent early data.
+            stream.openPromise.tryFailure(new FlowOpenException(OpenResult.INTERNAL_ERROR,
+                    "stream closed by this side before the open result"));
+        }
         stream.failPending();
         if (stream.unconsumedBytes > 0) {
             // The credit goes back at once rather than with the next batch, because otherwise
@@ -852,12 +904,13 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
     // Sending.
 
     /**
-     * Queues a stream with data or FIN to send. Only OPEN streams are queued, because the peer
-     * treats DATA or FIN before OPEN_RESULT as a protocol error. Writes made before
-     * {@link #accept} wait for it.
+     * Queues a stream with data or FIN to send, when it may send. A stream the peer opened
+     * waits for {@link #accept}; one this side opened waits for CONNECTED unless the peer takes
+     * early data, because the peer treats other DATA or FIN before the result as a protocol
+     * error.
      */
     void schedule(Stream stream) {
-        if (!stream.scheduled && stream.state() == Stream.State.OPEN) {
+        if (!stream.scheduled && maySend(stream)) {
             stream.scheduled = true;
             sendQueue.add(stream);
         }
@@ -876,12 +929,11 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
                     break;
                 }
                 stream.scheduled = false;
-                if (stream.state() != Stream.State.OPEN) {
+                if (!maySend(stream)) {
                     continue;
                 }
                 sendNext(stream);
-                if (stream.hasPending() && stream.sendWindow > 0
-                        && stream.state() == Stream.State.OPEN) {
+                if (stream.hasPending() && stream.sendWindow > 0 && maySend(stream)) {
                     stream.scheduled = true;
                     sendQueue.add(stream);
                 }

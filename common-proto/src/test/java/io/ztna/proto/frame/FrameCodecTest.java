@@ -63,7 +63,7 @@ class FrameCodecTest {
         frames.add(new GoAwayFrame(0, ErrorCode.KEEPALIVE_TIMEOUT, ""));
         frames.add(new HelloFrame(TunnelSettings.defaults()));
         frames.add(new HelloFrame(new TunnelSettings(TunnelSettings.PROTOCOL_VERSION,
-                TunnelSettings.MAX_FRAME_LENGTH_LIMIT, 1, 1)));
+                TunnelSettings.MAX_FRAME_LENGTH_LIMIT, 1, 1, false)));
         frames.add(new ControlFrame("{\"type\":\"presence\",\"name\":\"δ😀\"}", false));
         frames.add(new ControlFrame("{\"part\":1", true));
         frames.add(new ControlFrame("", false));
@@ -340,7 +340,23 @@ class FrameCodecTest {
                         "HELLO setting 4 value 2147483648 (expected: <= 2147483647)"),
                 Arguments.of("HELLO with stream window 0",
                         hello(setting(1, 1), setting(3, 0)), ErrorCode.PROTOCOL_ERROR,
-                        "HELLO initialStreamWindow: 0 (expected: > 0)"));
+                        "HELLO initialStreamWindow: 0 (expected: > 0)"),
+                Arguments.of("HELLO with early data 2",
+                        hello(setting(1, 1), setting(5, 2)), ErrorCode.PROTOCOL_ERROR,
+                        "HELLO setting 5 (early data) value 2 (expected: 0 or 1)"));
+    }
+
+    /** A peer of an earlier release sends no early-data setting and so gets no early data. */
+    @Test
+    void helloWithoutEarlyDataSettingDecodesAsNone() {
+        EmbeddedChannel decoder = decoder();
+
+        decoder.writeInbound(Unpooled.wrappedBuffer(hello(setting(1, 1), setting(2, 16384))));
+
+        HelloFrame hello = decoder.readInbound();
+        assertThat(hello.settings()).isEqualTo(new TunnelSettings(1, 16384,
+                TunnelSettings.DEFAULT_INITIAL_STREAM_WINDOW, TunnelSettings.DEFAULT_TUNNEL_WINDOW,
+                false));
     }
 
     @ParameterizedTest(name = "{0}")

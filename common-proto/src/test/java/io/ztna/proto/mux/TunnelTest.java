@@ -189,6 +189,121 @@ class TunnelTest {
         }
     }
 
+    // Early data: DATA and FIN before the open result.
+
+    @Test
+    void earlyDataWaitsInTheStreamUntilTheAcceptorListens() {
+        byte[] request = randomBytes(40_000, 11);
+        try (TunnelPair pair = new TunnelPair()) {
+            pair.serverListener.onOpen = stream -> { };
+            pair.pump();
+
+            Future<Stream> open = pair.client.open(APP, stream -> {
+                stream.write(Unpooled.wrappedBuffer(request));
+                stream.fin();
+            });
+            pair.pump();
+            assertThat(open.isDone()).isFalse();
+
+            // Accepting delivers the bytes at once: they crossed with the OPEN, before any answer.
+            RecordingStreamListener server =
+                    pair.serverListener.accept(pair.serverListener.lastOpened(), true);
+            assertThat(server.received()).isEqualTo(request);
+            assertThat(server.finReceived()).isTrue();
+
+            pair.pump();
+            assertThat(open.isSuccess()).isTrue();
+        }
+    }
+
+    @Test
+    void earlyDataWaitsForConnectedWhenThePeerTakesNone() {
+        TunnelSettings noEarlyData = new TunnelSettings(TunnelSettings.PROTOCOL_VERSION,
+                TunnelSettings.DEFAULT_MAX_FRAME_LENGTH, STREAM_WINDOW, TUNNEL_WINDOW, false);
+        try (ScriptedPeer peer = new ScriptedPeer(TunnelOptions.defaults())) {
+            peer.send(new HelloFrame(noEarlyData));
+            peer.received();
+
+            peer.tunnel.open(APP, stream -> stream.write(ascii("ping")));
+            assertThat(peer.received()).containsExactly(new OpenFrame(1, APP));
+
+            peer.send(new OpenResultFrame(1, OpenResult.CONNECTED, ""));
+            assertThat(peer.received()).usingRecursiveFieldByFieldElementComparator()
+                    .containsExactly(new ScriptedPeer.ReceivedData(1, bytes("ping")));
+        }
+    }
+
+    @Test
+    void earlyDataGoesOutWithTheOpen() {
+        try (ScriptedPeer peer = new ScriptedPeer(TunnelOptions.defaults())) {
+            peer.handshake();
+
+            peer.tunnel.open(APP, stream -> {
+                stream.write(ascii("ping"));
+                stream.fin();
+            });
+
+            assertThat(peer.received()).usingRecursiveFieldByFieldElementComparator()
+                    .containsExactly(new OpenFrame(1, APP),
+                            new ScriptedPeer.ReceivedData(1, bytes("ping")), new FinFrame(1));
+        }
+    }
+
+    @Test
+    void rejectedOpenDropsEarlyDataAndReturnsItsCredit() {
+        try (TunnelPair pair = new TunnelPair()) {
+            pair.serverListener.onOpen = stream -> { };
+            pair.pump();
+            Future<Stream> open = pair.client.open(APP,
+                    stream -> stream.write(Unpooled.wrappedBuffer(randomBytes(100_000, 12))));
+            pair.pump();
+
+            pair.serverListener.lastOpened().reject(OpenResult.APP_REFUSED, "refused");
+            pair.pump();
+
+            assertThat(((FlowOpenException) open.cause()).result())
+                    .isEqualTo(OpenResult.APP_REFUSED);
+            TunnelStats receiver = pair.server.stats().getNow();
+            assertThat(receiver.receiveWindow()).isEqualTo(TUNNEL_WINDOW);
+            assertThat(receiver.unconsumedBytes()).isZero();
+            assertThat(pair.client.stats().getNow().sendWindow()).isEqualTo(TUNNEL_WINDOW);
+        }
+    }
+
+    @Test
+    void dataBeforeAcceptIsStreamClosedErrorWithoutEarlyData() {
+        TunnelSettings noEarlyData = new TunnelSettings(TunnelSettings.PROTOCOL_VERSION,
+                TunnelSettings.DEFAULT_MAX_FRAME_LENGTH, STREAM_WINDOW, TUNNEL_WINDOW, false);
+        try (ScriptedPeer peer =
+                new ScriptedPeer(TunnelOptions.defaults().withSettings(noEarlyData))) {
+            peer.handshake();
+            peer.listener.onOpen = stream -> { };
+
+            peer.send(new OpenFrame(2, APP), data(2, 10));
+
+            assertThat(peer.received(GoAwayFrame.class)).containsExactly(new GoAwayFrame(2,
+                    ErrorCode.STREAM_CLOSED, "DATA on stream 2 in state AWAITING_ACCEPT"));
+            assertThat(peer.channel.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void resetBeforeTheResultFailsTheOpen() {
+        try (ScriptedPeer peer = new ScriptedPeer(TunnelOptions.defaults())) {
+            peer.handshake();
+
+            Future<Stream> open = peer.tunnel.open(APP,
+                    stream -> stream.reset(ErrorCode.CLIENT_RESET, "client gone"));
+
+            assertThat(((FlowOpenException) open.cause()).result())
+                    .isEqualTo(OpenResult.INTERNAL_ERROR);
+            assertThat(open.cause())
+                    .hasMessage("stream closed by this side before the open result");
+            assertThat(peer.received()).containsExactly(new OpenFrame(1, APP),
+                    new ResetFrame(1, ErrorCode.CLIENT_RESET, "client gone"));
+        }
+    }
+
     // Data, FIN and RESET.
 
     @Test
@@ -477,7 +592,7 @@ class TunnelTest {
     void resetReturnsUnconsumedTunnelCredit(String resettingSide) {
         // A window that does not divide the tunnel's WINDOW_UPDATE batch size.
         TunnelSettings settings = new TunnelSettings(TunnelSettings.PROTOCOL_VERSION,
-                TunnelSettings.DEFAULT_MAX_FRAME_LENGTH, 100_000, TUNNEL_WINDOW);
+                TunnelSettings.DEFAULT_MAX_FRAME_LENGTH, 100_000, TUNNEL_WINDOW, true);
         TunnelOptions options = TunnelOptions.defaults().withSettings(settings);
         byte[] download = randomBytes(1024 * 1024, 5);
         try (TunnelPair pair = new TunnelPair(options)) {
@@ -554,7 +669,7 @@ class TunnelTest {
     @Test
     void dataBeyondTunnelWindowIsFlowControlError() {
         TunnelSettings settings = new TunnelSettings(TunnelSettings.PROTOCOL_VERSION,
-                TunnelSettings.DEFAULT_MAX_FRAME_LENGTH, 32 * 1024, 48 * 1024);
+                TunnelSettings.DEFAULT_MAX_FRAME_LENGTH, 32 * 1024, 48 * 1024, true);
         try (ScriptedPeer peer = new ScriptedPeer(TunnelOptions.defaults().withSettings(settings))) {
             peer.handshake();
             peer.listener.onOpen = stream -> peer.listener.accept(stream, false);
