@@ -13,6 +13,7 @@ import io.ztna.proto.log.LogAddresses;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +22,14 @@ import org.slf4j.LoggerFactory;
  * Opens flows on the current tunnel, and opens a flow once more on the next tunnel when the
  * first open fails with GOING_AWAY while the agent moves between client gateways.
  *
- * <p>GOING_AWAY means that no app received the flow's bytes: no tunnel was up, the tunnel
- * was draining, or it closed before the open result. In the last case the app may have
- * accepted a connection that the second open repeats. Such a flow waits for a tunnel that
- * takes new streams, other than the one that returned GOING_AWAY, checking every
+ * <p>GOING_AWAY means that no tunnel was up, the tunnel was draining, or it closed before the
+ * open result. Only in the last case may an app have accepted a connection, and read the
+ * flow's early bytes, that the second open repeats. Such a flow waits for a tunnel that takes
+ * new streams, other than the one that returned GOING_AWAY, checking every
  * {@link #RECHECK_MILLIS}, for at most the failover wait, and then opens once more. Every
- * other result, and a second failure, fails the flow. The capture keeps the client's early
- * bytes until the returned future succeeds, so a retry neither loses nor repeats them, and a
+ * other result, and a second failure, fails the flow. Each attempt passes its stream to the
+ * caller's open-sent callback, and the capture keeps the client's early bytes until the
+ * returned future succeeds, so a retry sends them again and neither loses nor repeats them. A
  * wrapping {@link MeteredFlowOpener} counts one open per flow.
  */
 final class FailoverFlowOpener implements FlowOpener {
@@ -72,9 +74,14 @@ final class FailoverFlowOpener implements FlowOpener {
 
     @Override
     public Future<Stream> open(FlowMetadata flow) {
+        return open(flow, null);
+    }
+
+    @Override
+    public Future<Stream> open(FlowMetadata flow, Consumer<Stream> openSent) {
         EventLoop loop = group.next();
         Promise<Stream> promise = loop.newPromise();
-        loop.execute(() -> new Attempt(loop, flow, promise).start());
+        loop.execute(() -> new Attempt(loop, flow, openSent, promise).start());
         return promise;
     }
 
@@ -83,14 +90,17 @@ final class FailoverFlowOpener implements FlowOpener {
 
         private final EventLoop loop;
         private final FlowMetadata flow;
+        private final Consumer<Stream> openSent;
         private final Promise<Stream> promise;
         private Future<Stream> open;
         private Tunnel failed;
         private long deadlineNanos;
 
-        Attempt(EventLoop loop, FlowMetadata flow, Promise<Stream> promise) {
+        Attempt(EventLoop loop, FlowMetadata flow, Consumer<Stream> openSent,
+                Promise<Stream> promise) {
             this.loop = loop;
             this.flow = flow;
+            this.openSent = openSent;
             this.promise = promise;
             promise.addListener(f -> {
                 if (f.isCancelled() && open != null) {
@@ -117,7 +127,7 @@ final class FailoverFlowOpener implements FlowOpener {
                 log.info("flow open retried on another client gateway: flow={} gateway={}",
                         flow.flowId(), LogAddresses.format(tunnel.channel().remoteAddress()));
             }
-            Future<Stream> attempt = tunnel.open(flow);
+            Future<Stream> attempt = tunnel.open(flow, openSent);
             open = attempt;
             attempt.addListener(f -> loop.execute(() -> onOpenDone(tunnel, retry)));
         }

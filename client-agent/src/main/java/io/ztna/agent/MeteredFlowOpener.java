@@ -9,6 +9,7 @@ import io.ztna.proto.mux.FlowOpenException;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.relay.ByteCounter;
 import io.ztna.proto.relay.RelaySummary;
+import java.util.function.Consumer;
 
 /**
  * Counts the agent's tunnel flows: each open, its setup time from the capture's request to the
@@ -27,10 +28,15 @@ final class MeteredFlowOpener implements FlowOpener {
 
     @Override
     public Future<Stream> open(FlowMetadata flow) {
+        return open(flow, null);
+    }
+
+    @Override
+    public Future<Stream> open(FlowMetadata flow, Consumer<Stream> openSent) {
         long startNanos = meter.opening();
         Future<Stream> open;
         try {
-            open = delegate.open(flow);
+            open = openSent == null ? delegate.open(flow) : delegate.open(flow, openSent);
         } catch (RuntimeException e) {
             meter.failed(startNanos, OpenResult.INTERNAL_ERROR);
             throw e;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
+import io.ztna.agent.capture.PortForward;
+import io.ztna.agent.capture.RecordingFarEnd;
 import io.ztna.agent.capture.TunnelPair;
 import io.ztna.proto.frame.ErrorCode;
 import io.ztna.proto.frame.FlowMetadata;
@@ -17,6 +19,9 @@ import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.testing.LeakCheck;
 import io.ztna.proto.transport.Transports;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -103,6 +108,43 @@ class FailoverFlowOpenerTest {
         assertThat(secondApp.opens.get()).isEqualTo(1);
     }
 
+    /**
+     * A port-forward client's early bytes reach the first tunnel's far end, which then answers
+     * GOING_AWAY: the retry on the next tunnel sends them again, and the far end there reads
+     * each byte exactly once.
+     */
+    @Test
+    void retrySendsEarlyBytesOnce() throws Exception {
+        RecordingFarEnd firstEnd = new RecordingFarEnd();
+        RecordingFarEnd secondEnd = new RecordingFarEnd();
+        current.set(pair(firstEnd).near());
+        TunnelPair second = pair(secondEnd);
+        try (PortForward forward = new PortForward(group, new InetSocketAddress("127.0.0.1", 0),
+                "echo.corp.test", 7, opener(15_000)).start();
+                Socket client = new Socket()) {
+            client.connect(forward.localAddress(), 5_000);
+            client.setSoTimeout(10_000);
+            client.getOutputStream().write(ascii("hello"));
+
+            RecordingFarEnd.Flow first = firstEnd.flows().poll(5, TimeUnit.SECONDS);
+            assertThat(first).isNotNull();
+            assertThat(first.firstBytes().get(5, TimeUnit.SECONDS)).isEqualTo(5);
+            current.set(second.near());
+            first.reject(OpenResult.GOING_AWAY);
+
+            RecordingFarEnd.Flow retried = secondEnd.flows().poll(5, TimeUnit.SECONDS);
+            assertThat(retried).isNotNull();
+            assertThat(retried.firstBytes().get(5, TimeUnit.SECONDS)).isEqualTo(5);
+            retried.accept();
+            client.getOutputStream().write(ascii(" world"));
+            client.shutdownOutput();
+            assertThat(retried.fin().get(5, TimeUnit.SECONDS)).isEqualTo("hello world");
+
+            retried.answer("ok");
+            assertThat(client.getInputStream().readAllBytes()).isEqualTo(ascii("ok"));
+        }
+    }
+
     @Test
     void otherResultFailsAtOnce() throws Exception {
         AppEnd refusing = new AppEnd(OpenResult.APP_REFUSED);
@@ -125,6 +167,10 @@ class FailoverFlowOpenerTest {
         assertThat(cause.getMessage()).contains("no tunnel to any client gateway of [gw]")
                 .contains("within 200 ms");
         assertThat(waitedMillis).isGreaterThanOrEqualTo(200);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     private FailoverFlowOpener opener(long openTimeoutMillis) {

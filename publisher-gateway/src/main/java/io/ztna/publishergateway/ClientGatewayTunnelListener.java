@@ -110,13 +110,16 @@ final class ClientGatewayTunnelListener implements TunnelListener {
                     startNanos);
             return;
         }
-        publisher.open(flow).addListener(f -> {
+        // The client gateway's early bytes go on to the publisher with the OPEN.
+        StreamBridge bridge = StreamBridge.early(downstream, flows);
+        publisher.open(flow, bridge::attach).addListener(f -> {
             if (f.isSuccess()) {
                 Stream upstream = (Stream) f.getNow();
                 flows.connected(startNanos);
                 log.debug("flow open: flow={} clientGateway={} publisher={} destination={}",
                         flow.flowId(), clientGatewayId, flow.publisher(), flow.destination());
-                StreamBridge.join(downstream, upstream, flows).completion().addListener(done -> {
+                bridge.connect(upstream);
+                bridge.completion().addListener(done -> {
                     RelaySummary summary = (RelaySummary) done.getNow();
                     flows.finished(summary);
                     log.debug("flow closed: flow={} clientGateway={} publisher={} "
@@ -127,6 +130,7 @@ final class ClientGatewayTunnelListener implements TunnelListener {
                 });
                 return;
             }
+            bridge.abandon();
             Throwable cause = f.cause();
             if (cause instanceof FlowOpenException failure) {
                 reject(downstream, failure.result(), failure.getMessage(), startNanos);

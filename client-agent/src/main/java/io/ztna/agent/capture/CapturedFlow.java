@@ -9,6 +9,7 @@ import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.relay.ConnectFailures;
+import io.ztna.proto.relay.EarlyData;
 import io.ztna.proto.relay.RelaySummary;
 import io.ztna.proto.relay.SocketStreamRelay;
 import org.slf4j.Logger;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>Confined to the client's event loop. The client socket has AUTO_READ off; while the far
  * end connects, the mode's handler feeds what the client sends into the
  * {@link EarlyClientInput}, and reads on only while {@link #awaitingFarEnd()} and the early
- * input has room.
+ * input has room. On the tunnel path those bytes leave as early data right behind the OPEN; on
+ * the direct path they wait for the connect.
  */
 final class CapturedFlow {
 
@@ -126,37 +128,41 @@ final class CapturedFlow {
 
     private void openTunnel(FlowOpener opener, long timeoutMillis) {
         awaitingFarEnd = true;
-        FlowOpenAttempt.start(client, opener, flow, timeoutMillis, new FlowOpenAttempt.Outcome() {
-            @Override
-            public void opened(Stream stream) {
-                awaitingFarEnd = false;
-                FlowLog.opened(client, mode, flow, "tunnel stream " + stream.id());
-                replies.connected().addListener(written -> {
-                    if (!written.isSuccess()) {
-                        String reason = mode + " reply could not be written";
-                        stream.reset(ErrorCode.CLIENT_RESET, reason);
-                        opener.finished(new RelaySummary(0, 0,
-                                ErrorCode.CLIENT_RESET + ": " + reason));
-                        return;
+        EarlyData sent = new EarlyData();
+        early.sendThrough(sent);
+        FlowOpenAttempt.start(client, opener, flow, timeoutMillis, sent,
+                new FlowOpenAttempt.Outcome() {
+                    @Override
+                    public void opened(Stream stream) {
+                        awaitingFarEnd = false;
+                        FlowLog.opened(client, mode, flow, "tunnel stream " + stream.id());
+                        replies.connected().addListener(written -> {
+                            if (!written.isSuccess()) {
+                                String reason = mode + " reply could not be written";
+                                stream.reset(ErrorCode.CLIENT_RESET, reason);
+                                opener.finished(new RelaySummary(0, 0,
+                                        ErrorCode.CLIENT_RESET + ": " + reason));
+                                return;
+                            }
+                            replies.detach();
+                            early.handOverToStreamRelay(client);
+                            SocketStreamRelay relay = SocketStreamRelay.forOpenedStream(
+                                    client, stream, ErrorCode.CLIENT_RESET, opener.bytes(),
+                                    sent.bytes());
+                            relay.completion().addListener(f -> FlowLog.finished(client, mode,
+                                    flow, relay.completion().getNow(), startNanos));
+                            relay.completion().addListener(f -> opener.finished(
+                                    relay.completion().getNow()));
+                        });
                     }
-                    replies.detach();
-                    early.handOverToStreamRelay(client);
-                    SocketStreamRelay relay = SocketStreamRelay.forOpenedStream(
-                            client, stream, ErrorCode.CLIENT_RESET, opener.bytes());
-                    relay.completion().addListener(f -> FlowLog.finished(client, mode,
-                            flow, relay.completion().getNow(), startNanos));
-                    relay.completion().addListener(f -> opener.finished(
-                            relay.completion().getNow()));
-                });
-            }
 
-            @Override
-            public void failed(OpenResult result, String reason) {
-                awaitingFarEnd = false;
-                FlowLog.failed(client, mode, flow, result, reason);
-                replies.failed(result);
-            }
-        });
+                    @Override
+                    public void failed(OpenResult result, String reason) {
+                        awaitingFarEnd = false;
+                        FlowLog.failed(client, mode, flow, result, reason);
+                        replies.failed(result);
+                    }
+                });
     }
 
     private void openDirect(int timeoutMillis, int socketMark) {

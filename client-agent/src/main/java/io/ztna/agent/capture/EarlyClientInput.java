@@ -4,15 +4,18 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.ztna.proto.relay.EarlyData;
 import io.ztna.proto.relay.EarlyInbound;
 import io.ztna.proto.relay.SocketStreamRelay;
 import java.util.ArrayDeque;
 
 /**
- * Bytes and EOF that a captured client sent before its flow was open, kept in order so that
- * they reach the destination first. A protocol handler feeds it from the moment the client's
- * request is decoded. The caller that takes the kept buffers over owns them, and
- * {@link #release()} frees the rest. Confined to the client's event loop.
+ * Bytes and EOF that a captured client sent before its flow was open, in order so that they
+ * reach the destination first. A protocol handler feeds it from the moment the client's request
+ * is decoded. A tunnel flow sends them on at once, as early data behind the OPEN
+ * ({@link #sendThrough}); a direct flow keeps them until its connect. The caller that takes the
+ * kept buffers over owns them, and {@link #release()} frees the rest. Confined to the client's
+ * event loop.
  */
 final class EarlyClientInput {
 
@@ -22,16 +25,47 @@ final class EarlyClientInput {
     private final ArrayDeque<ByteBuf> kept = new ArrayDeque<>();
     private int keptBytes;
     private boolean inputShutdown;
+    private EarlyData sent;
 
-    /** Keeps {@code data}; this object owns it from now on. */
+    /**
+     * Keeps {@code data}, or sends it on the opening stream after {@link #sendThrough}; this
+     * object owns it from now on.
+     */
     void add(ByteBuf data) {
         keptBytes += data.readableBytes();
-        kept.add(data);
+        if (sending()) {
+            sent.write(data);
+        } else {
+            kept.add(data);
+        }
     }
 
     /** Records the client's half-close (EOF) read before the relay started. */
     void markInputShutdown() {
         inputShutdown = true;
+        if (sending()) {
+            sent.fin();
+        }
+    }
+
+    /**
+     * Sends what is kept, and what arrives until the open settles, through {@code early} to the
+     * opening stream, ahead of the open result. The bytes sent still count against
+     * {@link #LIMIT_BYTES} until the relay starts, which bounds the early data of a flow.
+     */
+    void sendThrough(EarlyData early) {
+        sent = early;
+        ByteBuf data;
+        while ((data = kept.poll()) != null) {
+            early.write(data);
+        }
+        if (inputShutdown) {
+            early.fin();
+        }
+    }
+
+    private boolean sending() {
+        return sent != null && !sent.isSettled();
     }
 
     boolean inputShutdown() {

@@ -9,6 +9,7 @@ import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.FlowOpenException;
 import io.ztna.proto.mux.Stream;
+import io.ztna.proto.relay.EarlyData;
 import io.ztna.proto.relay.RelaySummary;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * the open timeout. When the client closes first, the open is cancelled and the outcome never
  * runs; a stream that arrives anyway is reset with {@link ErrorCode#CLIENT_RESET}, and so is a
  * stream that arrives after the timeout.
+ *
+ * <p>The client's early bytes go out through an {@link EarlyData}: attached to the stream of
+ * each attempt as soon as its OPEN is written, or to the opened stream when the opener reports
+ * no attempt, and settled when the open ends either way.
  */
 final class FlowOpenAttempt {
 
@@ -34,6 +39,7 @@ final class FlowOpenAttempt {
     }
 
     private final Channel client;
+    private final EarlyData early;
     private final Outcome outcome;
     private FlowOpener opener;
     private Future<Stream> open;
@@ -41,23 +47,29 @@ final class FlowOpenAttempt {
     private ChannelFutureListener onClientClosed;
     private boolean done;
 
-    private FlowOpenAttempt(Channel client, Outcome outcome) {
+    private FlowOpenAttempt(Channel client, EarlyData early, Outcome outcome) {
         this.client = client;
+        this.early = early;
         this.outcome = outcome;
     }
 
-    /** Starts opening {@code flow}; call on the client's event loop. */
+    /**
+     * Starts opening {@code flow}; call on the client's event loop.
+     *
+     * @param early where the capture writes what the client sends before the open ends
+     */
     static void start(Channel client, FlowOpener opener, FlowMetadata flow, long timeoutMillis,
-            Outcome outcome) {
-        new FlowOpenAttempt(client, outcome).run(opener, flow, timeoutMillis);
+            EarlyData early, Outcome outcome) {
+        new FlowOpenAttempt(client, early, outcome).run(opener, flow, timeoutMillis);
     }
 
     private void run(FlowOpener opener, FlowMetadata flow, long timeoutMillis) {
         this.opener = opener;
         try {
-            open = opener.open(flow);
+            open = opener.open(flow, stream -> onClientLoop(() -> early.attach(stream)));
         } catch (RuntimeException e) {
             finish();
+            early.settle();
             outcome.failed(OpenResult.INTERNAL_ERROR, "flow opener failed: " + e);
             return;
         }
@@ -65,13 +77,15 @@ final class FlowOpenAttempt {
                 timeoutMillis, TimeUnit.MILLISECONDS);
         onClientClosed = f -> onClientClosed();
         client.closeFuture().addListener(onClientClosed);
-        open.addListener(f -> {
-            if (client.eventLoop().inEventLoop()) {
-                onOpenDone();
-            } else {
-                client.eventLoop().execute(this::onOpenDone);
-            }
-        });
+        open.addListener(f -> onClientLoop(this::onOpenDone));
+    }
+
+    private void onClientLoop(Runnable task) {
+        if (client.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            client.eventLoop().execute(task);
+        }
     }
 
     private void onOpenDone() {
@@ -84,6 +98,10 @@ final class FlowOpenAttempt {
             return;
         }
         finish();
+        if (open.isSuccess()) {
+            early.attach(open.getNow());
+        }
+        early.settle();
         if (open.isSuccess()) {
             outcome.opened(open.getNow());
         } else if (open.cause() instanceof FlowOpenException failure) {
@@ -98,6 +116,7 @@ final class FlowOpenAttempt {
             return;
         }
         finish();
+        early.settle();
         open.cancel(false);
         outcome.failed(OpenResult.TIMED_OUT, "no open result within " + timeoutMillis + " ms");
     }
@@ -107,9 +126,11 @@ final class FlowOpenAttempt {
             return;
         }
         finish();
+        early.settle();
         open.cancel(false);
     }
 
+    /** Ends the attempt. The early data is settled by the caller, after a last attach. */
     private void finish() {
         done = true;
         if (timeout != null) {

@@ -5,6 +5,7 @@ import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.mux.Stream;
 import io.ztna.proto.relay.ByteCounter;
 import io.ztna.proto.relay.RelaySummary;
+import java.util.function.Consumer;
 
 /**
  * Opens flows through the agent's tunnel, whichever tunnel is current.
@@ -20,6 +21,16 @@ public interface FlowOpener {
 
     /** Starts opening {@code flow} and returns at once, without blocking. */
     Future<Stream> open(FlowMetadata flow);
+
+    /**
+     * Starts opening {@code flow} as {@link #open(FlowMetadata)} does, and passes the stream of
+     * each attempt to {@code openSent} as soon as its OPEN is written, on the tunnel's event
+     * loop, so that the client's early bytes can follow it. The default never calls it; the
+     * capture then writes them once the open succeeded.
+     */
+    default Future<Stream> open(FlowMetadata flow, Consumer<Stream> openSent) {
+        return open(flow);
+    }
 
     /** Returns where the relay of an opened flow counts its bytes as they move. */
     default ByteCounter bytes() {

@@ -4,16 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
 import io.ztna.proto.mux.FlowOpenException;
+import io.ztna.proto.mux.Stream;
+import io.ztna.proto.relay.RelaySummary;
 import io.ztna.proto.transport.Transports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +78,59 @@ class PortForwardTest {
 
             assertThat(socket.getInputStream().readAllBytes()).isEqualTo(early);
         }
+    }
+
+    /**
+     * The client's bytes and EOF reach the far end while it has not answered the OPEN, so a
+     * client that speaks first waits no round trip for the open result. The early bytes count
+     * in the flow's summary like any other.
+     */
+    @Test
+    void clientBytesCrossBeforeOpenResult() throws Exception {
+        String request = "GET / HTTP/1.0\r\n\r\n";
+        String response = "HTTP/1.0 204 No Content\r\n\r\n";
+        RecordingFarEnd holding = new RecordingFarEnd();
+        BlockingQueue<RelaySummary> finished = new LinkedBlockingQueue<>();
+        try (TunnelPair pair = TunnelPair.start(group, holding);
+                Socket socket = startAndConnect(LoopbackServer.ECHO, "echo.corp.test",
+                        recordingFinished(pair.opener(), finished))) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+
+            RecordingFarEnd.Flow flow = holding.flows().poll(5, TimeUnit.SECONDS);
+            assertThat(flow).isNotNull();
+            assertThat(flow.fin().get(5, TimeUnit.SECONDS)).isEqualTo(request);
+
+            flow.accept();
+            flow.answer(response);
+            assertThat(new String(socket.getInputStream().readAllBytes(),
+                    StandardCharsets.US_ASCII)).isEqualTo(response);
+            RelaySummary summary = finished.poll(5, TimeUnit.SECONDS);
+            assertThat(summary).isNotNull();
+            assertThat(summary.bytesUp()).isEqualTo(request.length());
+            assertThat(summary.bytesDown()).isEqualTo(response.length());
+        }
+    }
+
+    /** Wraps {@code opener} to put the summary of each finished flow into {@code finished}. */
+    private static FlowOpener recordingFinished(FlowOpener opener,
+            BlockingQueue<RelaySummary> finished) {
+        return new FlowOpener() {
+            @Override
+            public Future<Stream> open(FlowMetadata flow) {
+                return opener.open(flow);
+            }
+
+            @Override
+            public Future<Stream> open(FlowMetadata flow, Consumer<Stream> openSent) {
+                return opener.open(flow, openSent);
+            }
+
+            @Override
+            public void finished(RelaySummary summary) {
+                finished.add(summary);
+            }
+        };
     }
 
     @Test

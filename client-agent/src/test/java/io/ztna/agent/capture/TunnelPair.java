@@ -5,13 +5,17 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.ztna.proto.frame.FlowMetadata;
 import io.ztna.proto.frame.OpenResult;
+import io.ztna.proto.mux.Stream;
 import io.ztna.proto.mux.Tunnel;
 import io.ztna.proto.mux.TunnelListener;
 import io.ztna.proto.mux.TunnelOptions;
 import io.ztna.proto.transport.Transports;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Two multiplexers joined by a plain TCP connection on 127.0.0.1, without TLS: the near end
@@ -64,9 +68,22 @@ public final class TunnelPair implements AutoCloseable {
         return new TunnelPair(server, near, far);
     }
 
-    /** Returns an opener that opens every flow on the near end. */
-    FlowOpener opener() {
-        return near::open;
+    /**
+     * Returns an opener that opens every flow on the near end, passing each stream on as soon as
+     * its OPEN is written so that the client's early bytes follow it.
+     */
+    public FlowOpener opener() {
+        return new FlowOpener() {
+            @Override
+            public Future<Stream> open(FlowMetadata flow) {
+                return near.open(flow);
+            }
+
+            @Override
+            public Future<Stream> open(FlowMetadata flow, Consumer<Stream> openSent) {
+                return near.open(flow, openSent);
+            }
+        };
     }
 
     public Tunnel near() {

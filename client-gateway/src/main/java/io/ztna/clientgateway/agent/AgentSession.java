@@ -349,10 +349,18 @@ public final class AgentSession implements TunnelListener {
             return;
         }
 
+        // The agent's early bytes follow each attempt's OPEN, and are sent again on a retry.
+        StreamBridge bridge = StreamBridge.early(downstream, metrics.flows());
         router.open(flow, decision.publishers(), new FlowRouter.Outcome() {
             @Override
+            public void openSent(Stream upstream) {
+                bridge.attach(upstream);
+            }
+
+            @Override
             public void opened(FlowMetadata routed, PublisherLink link, Stream upstream) {
-                relay(tunnel, downstream, upstream, routed, link, policy, start, startNanos);
+                relay(tunnel, downstream, bridge, upstream, routed, link, policy, start,
+                        startNanos);
             }
 
             @Override
@@ -363,6 +371,7 @@ public final class AgentSession implements TunnelListener {
                             routed.flowId(), routed.user(), routed.destination(), routed.app(),
                             reason);
                 }
+                bridge.abandon();
                 downstream.reject(result, reason);
                 metrics.flows().failed(startNanos, result);
                 flowRecord.write(routed, link, result, reason, start, startNanos, null);
@@ -371,10 +380,11 @@ public final class AgentSession implements TunnelListener {
     }
 
     /** Joins the agent's stream to the publisher gateway's and records the flow when it ends. */
-    private void relay(Tunnel tunnel, Stream downstream, Stream upstream, FlowMetadata routed,
-            PublisherLink link, AccessPolicy policy, Instant start, long startNanos) {
+    private void relay(Tunnel tunnel, Stream downstream, StreamBridge bridge, Stream upstream,
+            FlowMetadata routed, PublisherLink link, AccessPolicy policy, Instant start,
+            long startNanos) {
         metrics.flows().connected(startNanos);
-        StreamBridge bridge = StreamBridge.join(downstream, upstream, metrics.flows());
+        bridge.connect(upstream);
         flows.put(downstream, new ActiveFlow(routed, bridge));
         bridge.completion().addListener(done -> {
             flows.remove(downstream);

@@ -34,6 +34,13 @@ final class FlowRouter {
     interface Outcome {
 
         /**
+         * The OPEN of an attempt was written on {@code upstream}; the flow's early bytes may
+         * follow it. Called once per attempt, so again after a retry on another link.
+         */
+        default void openSent(Stream upstream) {
+        }
+
+        /**
          * The publisher connected to the app. The flow stays counted in flight until the
          * receiver calls {@link PublisherDirectory#flowEnded}.
          */
@@ -114,7 +121,7 @@ final class FlowRouter {
             boolean mayRetry, Outcome outcome) {
         FlowMetadata routed = flow.withPublisher(link.publisher());
         directory.flowStarted(link.publisher());
-        link.tunnel().open(routed).addListener(f -> {
+        link.tunnel().open(routed, outcome::openSent).addListener(f -> {
             if (f.isSuccess()) {
                 selector.recordResult(link.publisher(), flow.destination(), OpenResult.CONNECTED);
                 outcome.opened(routed, link, (Stream) f.getNow());

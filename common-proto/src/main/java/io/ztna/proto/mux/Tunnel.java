@@ -496,7 +496,7 @@ public final class Tunnel extends ChannelInboundHandlerAdapter {
 
     /**
      * Returns whether DATA and FIN may arrive on {@code stream}: once it is open, and before
-     * this side answered the peer's OPEN when this side announced early data. Early bytes wait
+     * this side replied to the peer's OPEN when this side announced early data. Early bytes wait
      * in the stream until a listener is set, and are dropped with their credit returned when
      * the open is rejected.
      */

@@ -64,7 +64,8 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
     private boolean flushScheduled;
 
     private SocketStreamRelay(Channel socket, Stream stream, ErrorCode resetCode,
-            boolean clientSocket, ByteCounter counter) {
+            boolean clientSocket, ByteCounter counter, long earlyBytes) {
+        this.bytesFromSocket = earlyBytes;
         this.socket = socket;
         this.counter = counter;
         this.clientSocket = clientSocket;
@@ -89,7 +90,20 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
      */
     public static SocketStreamRelay forOpenedStream(
             Channel socket, Stream stream, ErrorCode resetCode, ByteCounter counter) {
-        SocketStreamRelay relay = install(socket, stream, resetCode, true, counter);
+        return forOpenedStream(socket, stream, resetCode, counter, 0);
+    }
+
+    /**
+     * Starts relaying as {@link #forOpenedStream(Channel, Stream, ErrorCode, ByteCounter)} does,
+     * for a flow whose first {@code earlyBytes} from the socket were sent as early data ahead
+     * of the open result: they count as read from the socket.
+     */
+    public static SocketStreamRelay forOpenedStream(Channel socket, Stream stream,
+            ErrorCode resetCode, ByteCounter counter, long earlyBytes) {
+        if (earlyBytes > 0) {
+            counter.up(earlyBytes);
+        }
+        SocketStreamRelay relay = install(socket, stream, resetCode, true, counter, earlyBytes);
         stream.listen(relay);
         return relay;
     }
@@ -106,15 +120,15 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
      */
     public static SocketStreamRelay forAcceptedStream(
             Channel socket, Stream stream, ErrorCode resetCode, ByteCounter counter) {
-        SocketStreamRelay relay = install(socket, stream, resetCode, false, counter);
+        SocketStreamRelay relay = install(socket, stream, resetCode, false, counter, 0);
         stream.accept(relay);
         return relay;
     }
 
     private static SocketStreamRelay install(Channel socket, Stream stream, ErrorCode code,
-            boolean clientSocket, ByteCounter counter) {
+            boolean clientSocket, ByteCounter counter, long earlyBytes) {
         SocketStreamRelay relay =
-                new SocketStreamRelay(socket, stream, code, clientSocket, counter);
+                new SocketStreamRelay(socket, stream, code, clientSocket, counter, earlyBytes);
         // A handler added from another thread may miss the socket's events until its
         // handlerAdded task runs, so the relay joins the pipeline on the socket's loop.
         relay.onSocketLoop(() -> {

@@ -1,6 +1,7 @@
 package io.ztna.proto.relay;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
@@ -16,11 +17,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * other as they are, and credit goes back to the sending side only when the buffer was written
  * to the next tunnel, so each gateway buffers at most one window per direction for a flow.
  * FIN and RESET are carried across unchanged.
+ *
+ * <p>A bridge made with {@link #early} forwards the client side's early data while the next hop
+ * is still opening: {@link #attach} names the stream of each open attempt as soon as its OPEN
+ * is written, and {@link #connect} completes the join once one attempt succeeded. The early
+ * bytes are kept until then, so an attempt retried on another tunnel sends them again.
  */
 public final class StreamBridge {
 
     private final Stream downstream;
-    private final Stream upstream;
+    private volatile Stream upstream;
+    /** Early bytes from the downstream, null once joined. Used on the downstream's loop only. */
+    private EarlyData early;
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
     private final AtomicInteger finsLeft = new AtomicInteger(2);
@@ -48,9 +56,79 @@ public final class StreamBridge {
      */
     public static StreamBridge join(Stream downstream, Stream upstream, ByteCounter counter) {
         StreamBridge bridge = new StreamBridge(downstream, upstream, counter);
-        upstream.listen(bridge.new Side(upstream, downstream, bridge.bytesDown, false));
-        downstream.accept(bridge.new Side(downstream, upstream, bridge.bytesUp, true));
+        upstream.listen(bridge.new Side(upstream, false));
+        downstream.accept(bridge.new Side(downstream, true));
         return bridge;
+    }
+
+    /**
+     * Starts a bridge for a stream the client side opened, before the next hop is open. Nothing
+     * is read from {@code downstream} until the first {@link #attach}.
+     */
+    public static StreamBridge early(Stream downstream, ByteCounter counter) {
+        StreamBridge bridge = new StreamBridge(downstream, null, counter);
+        bridge.early = new EarlyData();
+        return bridge;
+    }
+
+    /**
+     * Makes {@code next}, whose OPEN was just written, the stream of the current attempt: the
+     * early bytes so far are written to it, and those that follow. May be called from any
+     * thread.
+     */
+    public void attach(Stream next) {
+        onDownstreamLoop(() -> {
+            if (early == null || finished.get()) {
+                return;
+            }
+            boolean first = upstream == null;
+            upstream = next;
+            early.attach(next);
+            if (first) {
+                downstream.listen(new Side(downstream, true));
+            }
+        });
+    }
+
+    /**
+     * Completes an early bridge once {@code opened}, the stream of the last attempt, connected:
+     * accepts the downstream and starts the other direction. May be called from any thread.
+     */
+    public void connect(Stream opened) {
+        upstream = opened;
+        onDownstreamLoop(() -> {
+            if (early != null) {
+                early.settle();
+                early = null;
+            }
+            if (finished.get()) {
+                opened.reset(ErrorCode.CANCEL, "client side closed before the open result");
+                return;
+            }
+            opened.listen(new Side(opened, false));
+            downstream.accept(new Side(downstream, true));
+        });
+    }
+
+    /**
+     * Drops the early bytes of a bridge whose every attempt failed. The caller rejects the
+     * downstream. May be called from any thread.
+     */
+    public void abandon() {
+        onDownstreamLoop(() -> {
+            if (early != null) {
+                early.settle();
+                early = null;
+            }
+        });
+    }
+
+    private void onDownstreamLoop(Runnable task) {
+        if (downstream.tunnel().channel().eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            downstream.tunnel().channel().eventLoop().execute(task);
+        }
     }
 
     /** Completes when both directions finished or either stream was reset. */
@@ -64,7 +142,10 @@ public final class StreamBridge {
      */
     public void reset(ErrorCode code, String reason) {
         downstream.reset(code, reason);
-        upstream.reset(code, reason);
+        Stream next = upstream;
+        if (next != null) {
+            next.reset(code, reason);
+        }
         finish(code + ": " + reason);
     }
 
@@ -74,37 +155,50 @@ public final class StreamBridge {
         }
     }
 
-    /** Listener on one stream that forwards into the other. */
+    /**
+     * Listener on one stream that forwards into the other. The up side runs on the downstream's
+     * loop and sends through the early data while the next hop is opening.
+     */
     private final class Side implements StreamListener {
 
         private final Stream from;
-        private final Stream to;
-        private final AtomicLong total;
         /** True for the side that forwards from the client toward the app. */
         private final boolean up;
 
-        Side(Stream from, Stream to, AtomicLong total, boolean up) {
+        Side(Stream from, boolean up) {
             this.from = from;
-            this.to = to;
-            this.total = total;
             this.up = up;
         }
 
         @Override
         public void onData(Stream stream, ByteBuf data) {
             int length = data.readableBytes();
-            total.addAndGet(length);
             if (up) {
+                bytesUp.addAndGet(length);
                 counter.up(length);
             } else {
+                bytesDown.addAndGet(length);
                 counter.down(length);
             }
-            to.write(data).addListener(f -> from.consumed(length));
+            if (up && early != null) {
+                ChannelFuture written = early.write(data);
+                if (written == null) {
+                    from.consumed(length);
+                } else {
+                    written.addListener(f -> from.consumed(length));
+                }
+                return;
+            }
+            to().write(data).addListener(f -> from.consumed(length));
         }
 
         @Override
         public void onFin(Stream stream) {
-            to.fin();
+            if (up && early != null) {
+                early.fin();
+            } else {
+                to().fin();
+            }
             if (finsLeft.decrementAndGet() == 0) {
                 finish("closed");
             }
@@ -112,8 +206,15 @@ public final class StreamBridge {
 
         @Override
         public void onReset(Stream stream, ErrorCode code, String reason) {
-            to.reset(code, reason);
+            Stream to = to();
+            if (to != null) {
+                to.reset(code, reason);
+            }
             finish(code + ": " + reason);
+        }
+
+        private Stream to() {
+            return up ? upstream : downstream;
         }
     }
 }

@@ -348,7 +348,7 @@ class FrameCodecTest {
 
     /** A peer of an earlier release sends no early-data setting and so gets no early data. */
     @Test
-    void helloWithoutEarlyDataSettingDecodesAsNone() {
+    void helloWithoutEarlySettingMeansNone() {
         EmbeddedChannel decoder = decoder();
 
         decoder.writeInbound(Unpooled.wrappedBuffer(hello(setting(1, 1), setting(2, 16384))));

@@ -192,7 +192,7 @@ class TunnelTest {
     // Early data: DATA and FIN before the open result.
 
     @Test
-    void earlyDataWaitsInTheStreamUntilTheAcceptorListens() {
+    void earlyDataWaitsForAcceptorListener() {
         byte[] request = randomBytes(40_000, 11);
         try (TunnelPair pair = new TunnelPair()) {
             pair.serverListener.onOpen = stream -> { };
@@ -217,7 +217,7 @@ class TunnelTest {
     }
 
     @Test
-    void earlyDataWaitsForConnectedWhenThePeerTakesNone() {
+    void earlyDataWaitsWithoutPeerSupport() {
         TunnelSettings noEarlyData = new TunnelSettings(TunnelSettings.PROTOCOL_VERSION,
                 TunnelSettings.DEFAULT_MAX_FRAME_LENGTH, STREAM_WINDOW, TUNNEL_WINDOW, false);
         try (ScriptedPeer peer = new ScriptedPeer(TunnelOptions.defaults())) {
@@ -250,7 +250,7 @@ class TunnelTest {
     }
 
     @Test
-    void rejectedOpenDropsEarlyDataAndReturnsItsCredit() {
+    void rejectedOpenReturnsEarlyDataCredit() {
         try (TunnelPair pair = new TunnelPair()) {
             pair.serverListener.onOpen = stream -> { };
             pair.pump();
@@ -271,7 +271,7 @@ class TunnelTest {
     }
 
     @Test
-    void dataBeforeAcceptIsStreamClosedErrorWithoutEarlyData() {
+    void unannouncedEarlyDataIsStreamClosed() {
         TunnelSettings noEarlyData = new TunnelSettings(TunnelSettings.PROTOCOL_VERSION,
                 TunnelSettings.DEFAULT_MAX_FRAME_LENGTH, STREAM_WINDOW, TUNNEL_WINDOW, false);
         try (ScriptedPeer peer =
@@ -288,7 +288,7 @@ class TunnelTest {
     }
 
     @Test
-    void resetBeforeTheResultFailsTheOpen() {
+    void resetBeforeResultFailsOpen() {
         try (ScriptedPeer peer = new ScriptedPeer(TunnelOptions.defaults())) {
             peer.handshake();
 

@@ -30,7 +30,7 @@ class TransportsTest {
      * accepted and a connected socket must both have it on without the option.
      */
     @Test
-    void acceptedAndConnectedSocketsHaveNoDelayWithoutTheOption() throws Exception {
+    void socketsHaveNoDelayByDefault() throws Exception {
         CompletableFuture<Channel> accepted = new CompletableFuture<>();
         Channel server = new ServerBootstrap()
                 .group(group)
