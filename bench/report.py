@@ -13,13 +13,15 @@ import statistics
 import subprocess
 from collections import defaultdict
 
-ALL_PATHS = ["direct", "tcp-relay", "stunnel", "haproxy", "ssh", "ztna-tcnative", "ztna-jdk"]
+ALL_PATHS = ["direct", "tcp-relay", "tcp-chain", "stunnel", "haproxy", "ssh", "ztna-tcnative",
+             "ztna-jdk"]
 # The paths with figures in this run; main() sets it from the raw file.
 PATHS = list(ALL_PATHS)
 PEERS = ["stunnel", "haproxy", "ssh"]
 PATH_NOTES = {
     "direct": "client to server, no relay",
     "tcp-relay": "1 haproxy relay in plain TCP, no TLS (a floor for relay paths, not a peer)",
+    "tcp-chain": "4 haproxy relays in plain TCP, no TLS (the chains' shape without TLS, not a peer)",
     "stunnel": "4 stunnel relays, 3 TLS segments",
     "haproxy": "4 haproxy relays, 3 TLS segments",
     "ssh": "ssh -L, 1 SSH segment",
@@ -349,9 +351,11 @@ def main():
                           Figure(data, "rate_cpu_us", False),
                           note="Every process counts (load client, echo server, relays) and the"
                                " kernel. Direct is the cost of one loopback TCP connection from"
-                               " open to close, client and server included. Every relay path"
-                               " carries two TCP connections per flow, and tcp-relay shows what"
-                               " the second one costs behind the leanest relay.")
+                               " open to close, client and server included. tcp-relay, ssh and"
+                               " ztna carry two TCP connections per flow (client to entry, exit"
+                               " to server), and tcp-relay shows what the second one costs"
+                               " behind the leanest relay. The 4-relay chains carry five, and"
+                               " tcp-chain shows what they cost without TLS.")
     lines += figure_table("Idle CPU during the flows-per-second runs",
                           "share of the machine's CPU time left idle",
                           Figure(data, "rate_idle", None), digits=2)
