@@ -29,6 +29,8 @@ public final class StreamBridge {
     private volatile Stream upstream;
     /** Early bytes from the downstream, null once joined. Used on the downstream's loop only. */
     private EarlyData early;
+    /** True once the downstream has a listener. Used on the downstream's loop only. */
+    private boolean reading;
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
     private final AtomicInteger finsLeft = new AtomicInteger(2);
@@ -81,10 +83,10 @@ public final class StreamBridge {
             if (early == null || finished.get()) {
                 return;
             }
-            boolean first = upstream == null;
             upstream = next;
             early.attach(next);
-            if (first) {
+            if (!reading) {
+                reading = true;
                 downstream.listen(new Side(downstream, true));
             }
         });
