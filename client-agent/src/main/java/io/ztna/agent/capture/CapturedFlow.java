@@ -129,7 +129,7 @@ final class CapturedFlow {
     private void openTunnel(FlowOpener opener, long timeoutMillis) {
         awaitingFarEnd = true;
         EarlyData sent = new EarlyData();
-        early.sendThrough(sent);
+        early.sendThrough(sent, opener.bytes());
         FlowOpenAttempt.start(client, opener, flow, timeoutMillis, sent,
                 new FlowOpenAttempt.Outcome() {
                     @Override

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.ztna.proto.relay.ByteCounter;
 import io.ztna.proto.relay.EarlyData;
 import io.ztna.proto.relay.EarlyInbound;
 import io.ztna.proto.relay.SocketStreamRelay;
@@ -23,9 +24,13 @@ final class EarlyClientInput {
     static final int LIMIT_BYTES = 16 * 1024;
 
     private final ArrayDeque<ByteBuf> kept = new ArrayDeque<>();
+    /** Bytes read before the relay started: those sent early and those kept. */
     private int keptBytes;
+    /** Bytes sent as early data, at most {@link #LIMIT_BYTES}. */
+    private int sentBytes;
     private boolean inputShutdown;
     private EarlyData sent;
+    private ByteCounter counter = ByteCounter.NONE;
 
     /**
      * Keeps {@code data}, or sends it on the opening stream after {@link #sendThrough}; this
@@ -34,32 +39,57 @@ final class EarlyClientInput {
     void add(ByteBuf data) {
         keptBytes += data.readableBytes();
         if (sending()) {
-            sent.write(data);
+            send(data);
         } else {
             kept.add(data);
         }
     }
 
+    /**
+     * Sends {@code data} as early data up to {@link #LIMIT_BYTES} in all, and keeps the rest
+     * for the relay. Once a byte is kept, later bytes are kept too, so that order holds.
+     */
+    private void send(ByteBuf data) {
+        int room = LIMIT_BYTES - sentBytes;
+        if (!kept.isEmpty() || room == 0) {
+            kept.add(data);
+            return;
+        }
+        int length = Math.min(room, data.readableBytes());
+        sentBytes += length;
+        counter.up(length);
+        if (length == data.readableBytes()) {
+            sent.write(data);
+            return;
+        }
+        sent.write(data.readRetainedSlice(length));
+        kept.add(data);
+    }
+
     /** Records the client's half-close (EOF) read before the relay started. */
     void markInputShutdown() {
         inputShutdown = true;
-        if (sending()) {
+        if (sending() && kept.isEmpty()) {
             sent.fin();
         }
     }
 
     /**
      * Sends what is kept, and what arrives until the open settles, through {@code early} to the
-     * opening stream, ahead of the open result. The bytes sent still count against
-     * {@link #LIMIT_BYTES} until the relay starts, which bounds the early data of a flow.
+     * opening stream, ahead of the open result, counting the bytes sent into {@code counter}.
+     * At most {@link #LIMIT_BYTES} leave early, which bounds the copies that the agent and the
+     * client gateway keep for a retry. The rest waits for the relay.
      */
-    void sendThrough(EarlyData early) {
-        sent = early;
+    void sendThrough(EarlyData early, ByteCounter counter) {
+        this.sent = early;
+        this.counter = counter;
+        ArrayDeque<ByteBuf> waiting = new ArrayDeque<>(kept);
+        kept.clear();
         ByteBuf data;
-        while ((data = kept.poll()) != null) {
-            early.write(data);
+        while ((data = waiting.poll()) != null) {
+            send(data);
         }
-        if (inputShutdown) {
+        if (inputShutdown && kept.isEmpty()) {
             early.fin();
         }
     }

@@ -119,7 +119,7 @@ public final class PortForward implements AutoCloseable {
             long startNanos = System.nanoTime();
             FlowMetadata connection = flow.withFlowId(FlowIds.next());
             EarlyData sent = new EarlyData();
-            early.sendThrough(sent);
+            early.sendThrough(sent, opener.bytes());
             awaitingOpen = true;
             FlowOpenAttempt.start(client, opener, connection, timeouts.open().toMillis(), sent,
                     new FlowOpenAttempt.Outcome() {

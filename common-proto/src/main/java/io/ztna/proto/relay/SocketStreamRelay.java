@@ -96,13 +96,11 @@ public final class SocketStreamRelay extends ChannelInboundHandlerAdapter
     /**
      * Starts relaying as {@link #forOpenedStream(Channel, Stream, ErrorCode, ByteCounter)} does,
      * for a flow whose first {@code earlyBytes} from the socket were sent as early data ahead
-     * of the open result: they count as read from the socket.
+     * of the open result. They count in the summary as read from the socket, and not again in
+     * {@code counter}, which the sender counted them into as they left.
      */
     public static SocketStreamRelay forOpenedStream(Channel socket, Stream stream,
             ErrorCode resetCode, ByteCounter counter, long earlyBytes) {
-        if (earlyBytes > 0) {
-            counter.up(earlyBytes);
-        }
         SocketStreamRelay relay = install(socket, stream, resetCode, true, counter, earlyBytes);
         stream.listen(relay);
         return relay;
