@@ -109,7 +109,7 @@ class FailoverFlowOpenerTest {
     }
 
     /**
-     * A port-forward client's early bytes reach the first tunnel's far end, which then answers
+     * A port-forward client's early bytes reach the first tunnel's far end, which then replies
      * GOING_AWAY: the retry on the next tunnel sends them again, and the far end there reads
      * each byte exactly once.
      */
@@ -140,7 +140,7 @@ class FailoverFlowOpenerTest {
             client.shutdownOutput();
             assertThat(retried.fin().get(5, TimeUnit.SECONDS)).isEqualTo("hello world");
 
-            retried.answer("ok");
+            retried.reply("ok");
             assertThat(client.getInputStream().readAllBytes()).isEqualTo(ascii("ok"));
         }
     }

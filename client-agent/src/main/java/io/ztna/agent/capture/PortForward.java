@@ -186,7 +186,7 @@ public final class PortForward implements AutoCloseable {
             ctx.fireChannelInactive();
         }
 
-        /** A read error such as a reset ends the connection; the open is cancelled with it. */
+        /** Closes the connection on a read error such as a reset, which cancels the open. */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.debug("{} forwarded connection failed: error={}",

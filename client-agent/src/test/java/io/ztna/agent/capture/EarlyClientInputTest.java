@@ -45,7 +45,7 @@ class EarlyClientInputTest {
     }
 
     @Test
-    void keptBytesLeaveUpToTheLimitWhenSendingStarts() {
+    void keptBytesSentUpToLimit() {
         input.add(bytes(10_000));
         input.add(bytes(10_000));
 

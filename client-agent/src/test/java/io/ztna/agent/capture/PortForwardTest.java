@@ -81,7 +81,7 @@ class PortForwardTest {
     }
 
     /**
-     * The client's bytes and EOF reach the far end while it has not answered the OPEN, so a
+     * The client's bytes and EOF reach the far end while it has not replied to the OPEN, so a
      * client that speaks first waits no round trip for the open result. The early bytes count
      * in the flow's summary like any other.
      */
@@ -102,7 +102,7 @@ class PortForwardTest {
             assertThat(flow.fin().get(5, TimeUnit.SECONDS)).isEqualTo(request);
 
             flow.accept();
-            flow.answer(response);
+            flow.reply(response);
             assertThat(new String(socket.getInputStream().readAllBytes(),
                     StandardCharsets.US_ASCII)).isEqualTo(response);
             RelaySummary summary = finished.poll(5, TimeUnit.SECONDS);

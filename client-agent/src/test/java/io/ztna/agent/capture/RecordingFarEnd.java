@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The far end of a test tunnel that reads each stream without answering its OPEN, so that a
+ * The far end of a test tunnel that reads each stream without replying to its OPEN, so that a
  * test sees the early data that crossed before any result, then decides: {@link Flow#accept}
  * or {@link Flow#reject}.
  */
@@ -65,8 +65,8 @@ public final class RecordingFarEnd implements TunnelListener {
             stream.reject(result, "rejected by the test");
         }
 
-        /** Writes {@code text} and FIN; call after {@link #accept()}. */
-        public void answer(String text) {
+        /** Writes {@code text} and FIN. Call it after {@link #accept()}. */
+        public void reply(String text) {
             stream.write(io.netty.buffer.Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
             stream.fin();
         }

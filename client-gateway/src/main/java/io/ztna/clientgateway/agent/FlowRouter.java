@@ -34,8 +34,8 @@ final class FlowRouter {
     interface Outcome {
 
         /**
-         * The OPEN of an attempt was written on {@code upstream}; the flow's early bytes may
-         * follow it. Called once per attempt, so again after a retry on another link.
+         * Reports that the OPEN of an attempt was written on {@code upstream}, so that the flow's
+         * early bytes can follow it. Called once per attempt, so again after a retry.
          */
         default void openSent(Stream upstream) {
         }

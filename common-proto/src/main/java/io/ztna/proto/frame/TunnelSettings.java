@@ -8,7 +8,7 @@ package io.ztna.proto.frame;
  * @param initialStreamWindow send credit, in bytes, the peer starts with on each new stream
  * @param tunnelWindow send credit, in bytes, the peer starts with for the whole tunnel
  * @param earlyData true when the sender takes DATA and FIN on a stream the peer opened before
- *     it answered the OPEN, so that an opener may send its first bytes without waiting a round
+ *     it replied to the OPEN, so that an opener may send its first bytes without waiting a round
  *     trip; a peer that does not announce it gets none
  */
 public record TunnelSettings(int protocolVersion, int maxFrameLength, int initialStreamWindow,

@@ -136,8 +136,8 @@ public final class Stream {
     }
 
     /**
-     * Sets the listener of a stream this side opened, or of one the peer opened before it is
-     * accepted, to read the peer's early data; events that arrived meanwhile follow.
+     * Sets the listener of a stream this side opened, or of one the peer opened and this side
+     * has not accepted yet, to read the peer's early data. Events that arrived meanwhile follow.
      */
     public void listen(StreamListener listener) {
         tunnel.execute(() -> setListener(listener));

@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * The bytes and FIN that the client side of a flow sent before the flow's open succeeded. Each
- * is written to the stream of the current open attempt as it arrives, and a copy is kept until
- * the open settles, so that an open retried on another stream, after a tunnel went away, sends
- * the same bytes again without losing or repeating any.
+ * is written to the stream of the current open attempt as it arrives, and a copy stays here
+ * until the open settles. An open retried on another stream, after a tunnel went away, then
+ * sends the same bytes again without losing or repeating any.
  *
  * <p>The copies share the buffers' memory. They are bounded by the credit of the reading side:
  * the caller returns credit, or reads on, only as the stream's writes complete, so at most the
@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class EarlyData {
 
-    private final List<ByteBuf> kept = new ArrayList<>(2);
+    private final List<ByteBuf> copies = new ArrayList<>(2);
     private long bytes;
     private boolean fin;
     private Stream stream;
@@ -35,7 +35,7 @@ public final class EarlyData {
     public ChannelFuture write(ByteBuf data) {
         checkOpen();
         bytes += data.readableBytes();
-        kept.add(data.retainedDuplicate());
+        copies.add(data.retainedDuplicate());
         if (stream == null) {
             data.release();
             return null;
@@ -53,7 +53,7 @@ public final class EarlyData {
     }
 
     /**
-     * Makes {@code next} the stream of the current attempt: writes it everything kept so far,
+     * Makes {@code next} the stream of the current attempt: writes it every copy so far,
      * in order, and later data as it arrives. The previous stream, whose open failed, is left
      * as it is. Does nothing once settled, or when {@code next} is attached already.
      */
@@ -62,7 +62,7 @@ public final class EarlyData {
             return;
         }
         stream = next;
-        for (ByteBuf data : kept) {
+        for (ByteBuf data : copies) {
             next.write(data.retainedDuplicate());
         }
         if (fin) {
@@ -80,7 +80,7 @@ public final class EarlyData {
         return fin;
     }
 
-    /** True once the open settled, either way; nothing more may be written here. */
+    /** True once the open settled, either way. Nothing more may be written here then. */
     public boolean isSettled() {
         return settled;
     }
@@ -94,10 +94,10 @@ public final class EarlyData {
             return;
         }
         settled = true;
-        for (ByteBuf data : kept) {
+        for (ByteBuf data : copies) {
             data.release();
         }
-        kept.clear();
+        copies.clear();
         stream = null;
     }
 

@@ -28,7 +28,7 @@ public final class StreamBridge {
     private final Stream downstream;
     private volatile Stream upstream;
     /** Early bytes from the downstream, null once joined. Used on the downstream's loop only. */
-    private EarlyData early;
+    private EarlyData early = new EarlyData();
     /** True once the downstream has a listener. Used on the downstream's loop only. */
     private boolean reading;
     private final AtomicLong bytesUp = new AtomicLong();
@@ -38,28 +38,18 @@ public final class StreamBridge {
     private final Promise<RelaySummary> done = ImmediateEventExecutor.INSTANCE.newPromise();
     private final ByteCounter counter;
 
-    private StreamBridge(Stream downstream, Stream upstream, ByteCounter counter) {
+    private StreamBridge(Stream downstream, ByteCounter counter) {
         this.downstream = downstream;
-        this.upstream = upstream;
         this.counter = counter;
     }
 
     /**
      * Joins a stream the client side opened (still awaiting acceptance) to a stream this side
-     * opened towards the app, and accepts the first.
+     * opened towards the app and that is connected, and accepts the first.
      */
     public static StreamBridge join(Stream downstream, Stream upstream) {
-        return join(downstream, upstream, ByteCounter.NONE);
-    }
-
-    /**
-     * Joins two streams as {@link #join(Stream, Stream)} does, counting the bytes into
-     * {@code counter} as they move.
-     */
-    public static StreamBridge join(Stream downstream, Stream upstream, ByteCounter counter) {
-        StreamBridge bridge = new StreamBridge(downstream, upstream, counter);
-        upstream.listen(bridge.new Side(upstream, false));
-        downstream.accept(bridge.new Side(downstream, true));
+        StreamBridge bridge = early(downstream, ByteCounter.NONE);
+        bridge.connect(upstream);
         return bridge;
     }
 
@@ -68,9 +58,7 @@ public final class StreamBridge {
      * is read from {@code downstream} until the first {@link #attach}.
      */
     public static StreamBridge early(Stream downstream, ByteCounter counter) {
-        StreamBridge bridge = new StreamBridge(downstream, null, counter);
-        bridge.early = new EarlyData();
-        return bridge;
+        return new StreamBridge(downstream, counter);
     }
 
     /**

@@ -205,7 +205,7 @@ class TunnelTest {
             pair.pump();
             assertThat(open.isDone()).isFalse();
 
-            // Accepting delivers the bytes at once: they crossed with the OPEN, before any answer.
+            // Accepting delivers the bytes at once: they crossed with the OPEN, before any reply.
             RecordingStreamListener server =
                     pair.serverListener.accept(pair.serverListener.lastOpened(), true);
             assertThat(server.received()).isEqualTo(request);

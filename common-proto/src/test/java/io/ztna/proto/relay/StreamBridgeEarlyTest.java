@@ -81,16 +81,16 @@ class StreamBridgeEarlyTest {
             }
         }));
 
-        Recorder answer = new Recorder();
+        Recorder response = new Recorder();
         Future<Stream> open = client.open(FLOW, stream -> {
-            stream.listen(answer);
+            stream.listen(response);
             stream.write(ascii("hello"));
         });
-        Flow refused = goingAway.flows.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        assertThat(refused).isNotNull();
-        assertThat(refused.recorder.firstBytes.get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+        Flow rejected = goingAway.flows.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(rejected).isNotNull();
+        assertThat(rejected.recorder.firstBytes.get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
                 .isEqualTo("hello");
-        refused.stream.reject(OpenResult.GOING_AWAY, "draining");
+        rejected.stream.reject(OpenResult.GOING_AWAY, "draining");
 
         Flow served = app.flows.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertThat(served).isNotNull();
@@ -105,7 +105,7 @@ class StreamBridgeEarlyTest {
 
         served.stream.write(ascii("ok"));
         served.stream.fin();
-        assertThat(answer.fin.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("ok");
+        assertThat(response.fin.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("ok");
         RelaySummary summary = bridges.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS).completion()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertThat(summary).isEqualTo(new RelaySummary(11, 2, "closed"));
@@ -113,28 +113,28 @@ class StreamBridgeEarlyTest {
 
     @Test
     void failedOpenReleasesEarlyBytes() throws Exception {
-        FarEnd refusing = new FarEnd();
-        Tunnel toRefusing = dial(listen(refusing));
+        FarEnd rejecting = new FarEnd();
+        Tunnel toRejecting = dial(listen(rejecting));
         Tunnel client = dial(listen(new TunnelListener() {
             @Override
             public void onStreamOpened(Tunnel tunnel, Stream downstream) {
                 StreamBridge bridge = StreamBridge.early(downstream, ByteCounter.NONE);
-                toRefusing.open(downstream.metadata(), bridge::attach).addListener(f -> {
+                toRejecting.open(downstream.metadata(), bridge::attach).addListener(f -> {
                     bridge.abandon();
-                    downstream.reject(OpenResult.APP_REFUSED, "refused");
+                    downstream.reject(OpenResult.APP_REFUSED, "rejected");
                 });
             }
         }));
 
         Future<Stream> open = client.open(FLOW,
                 stream -> stream.write(Unpooled.wrappedBuffer(new byte[40_000])));
-        Flow refused = refusing.flows.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        assertThat(refused).isNotNull();
-        refused.recorder.firstBytes.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        refused.stream.reject(OpenResult.APP_REFUSED, "refused");
+        Flow rejected = rejecting.flows.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(rejected).isNotNull();
+        rejected.recorder.firstBytes.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        rejected.stream.reject(OpenResult.APP_REFUSED, "rejected");
 
         assertThat(open.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-        assertThat(open.cause()).hasMessage("refused");
+        assertThat(open.cause()).hasMessage("rejected");
         // The leak check after the test finds any early copy the bridge kept.
     }
 
@@ -142,7 +142,7 @@ class StreamBridgeEarlyTest {
         return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
     }
 
-    /** A tunnel's far end that reads each stream before answering its OPEN. */
+    /** A tunnel's far end that reads each stream before replying to its OPEN. */
     private static final class FarEnd implements TunnelListener {
 
         final BlockingQueue<Flow> flows = new LinkedBlockingQueue<>();
